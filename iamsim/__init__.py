@@ -1,0 +1,54 @@
+"""iamsim: simulate AWS IAM and STS authorization faithfully, fast, and readably.
+
+>>> import iamsim
+>>> decision = iamsim.simulate({
+...     "policies": {"identity": [{"Version": "2012-10-17", "Statement": [
+...         {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"}]}]},
+...     "request": {"principal": "arn:aws:iam::111122223333:user/alice",
+...                 "action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q3.csv"},
+... })
+>>> bool(decision), str(decision.outcome)
+(True, 'allowed')
+"""
+
+from iamsim.arn import Arn
+from iamsim.compiled import PolicyType
+from iamsim.decision import Decision, MatchedStatement, Outcome
+from iamsim.engine import PolicySet
+from iamsim.errors import (
+    AccessDenied,
+    EntityAlreadyExists,
+    IamSimError,
+    NoSuchEntity,
+    PolicyError,
+    Problem,
+    ValidationError,
+)
+from iamsim.operators import OPERATORS
+from iamsim.policy import Policy, PolicyKind, Statement
+from iamsim.request import Request
+from iamsim.simulate import simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OPERATORS",
+    "AccessDenied",
+    "Arn",
+    "Decision",
+    "EntityAlreadyExists",
+    "IamSimError",
+    "MatchedStatement",
+    "NoSuchEntity",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "PolicyKind",
+    "PolicySet",
+    "PolicyType",
+    "Problem",
+    "Request",
+    "Statement",
+    "ValidationError",
+    "simulate",
+]

@@ -1,0 +1,229 @@
+"""Policies compiled for evaluation: each statement's Action, Resource, Principal and Condition
+turned into matchers once, so a decision never re-parses or re-compiles anything.
+
+Resource patterns match ARN-aware: ``*`` and ``?`` stay inside the ARN component they are written
+in (the region, account, ... components are separated by ``:``), except in the last, resource
+component where ``*`` spans anything, ``/`` and ``:`` included. A request for resource ``*`` (an
+action that takes no resource) matches only the pattern ``*``.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+import attrs
+
+from iamsim._variables import Template, parse_template
+from iamsim._wildcard import any_matcher
+from iamsim.conditions import CompiledCondition, ContextValue, compile_condition
+from iamsim.policy import Policy, Statement, as_tuple
+from iamsim.principals import PrincipalMatcher
+
+__all__ = [
+    "CompiledPolicy",
+    "CompiledStatement",
+    "PolicySource",
+    "PolicyType",
+    "arn_pattern_regex",
+    "compile_policy",
+]
+
+
+class PolicyType(enum.StrEnum):
+    """The kinds of policy AWS evaluates for a request."""
+
+    IDENTITY = "identity"
+    RESOURCE = "resource"
+    BOUNDARY = "boundary"
+    SESSION = "session"
+    SCP = "scp"
+    RCP = "rcp"
+
+    @property
+    def label(self) -> str:
+        """How a person names this kind of policy."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    PolicyType.IDENTITY: "identity-based policy",
+    PolicyType.RESOURCE: "resource-based policy",
+    PolicyType.BOUNDARY: "permissions boundary",
+    PolicyType.SESSION: "session policy",
+    PolicyType.SCP: "service control policy (SCP)",
+    PolicyType.RCP: "resource control policy (RCP)",
+}
+
+
+@attrs.frozen
+class PolicySource:
+    """Where a policy came from: its type, a name a person recognises, and its SCP/RCP level."""
+
+    type: PolicyType
+    name: str
+    level: int | None = None
+    level_name: str | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ResourceTest = Callable[[str, Mapping[str, ContextValue]], bool]
+
+
+def arn_pattern_regex(pattern: str) -> str:
+    """Regex source for a Resource pattern: wildcards stay within their ARN component."""
+    parts = pattern.split(":", 5)
+    out = []
+    for position, part in enumerate(parts):
+        last = position == len(parts) - 1
+        pieces = []
+        for char_run in re.split(r"([*?])", part):
+            if char_run == "*":
+                pieces.append(".*" if last else "[^:]*")
+            elif char_run == "?":
+                pieces.append("." if last else "[^:]")
+            elif char_run:
+                pieces.append(re.escape(char_run))
+        out.append("".join(pieces))
+    return ":".join(out)
+
+
+def _resolved_regex(template: Template, context: Mapping[str, ContextValue]) -> str | None:
+    pieces = template.resolve_parts(context)
+    if pieces is None:
+        return None
+    # Validation keeps variables in the resource component, so the text before the first
+    # variable holds the five fixed components and everything after it is resource text.
+    out: list[str] = []
+    for position, (literal, text) in enumerate(pieces):
+        if literal:
+            out.append(re.escape(text))
+        elif position == 0:
+            out.append(arn_pattern_regex(text))
+        else:
+            out.append(_any_text_regex(text))
+    return "".join(out)
+
+
+def _any_text_regex(text: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _compiled(source: str) -> Callable[[str], re.Match[str] | None]:
+    return re.compile(source, re.DOTALL).fullmatch
+
+
+def _resource_test(patterns: tuple[str, ...], templates: tuple[Template, ...]) -> ResourceTest:
+    if "*" in patterns:
+        return lambda resource, context: True
+    static: Callable[[str], bool] | None = None
+    if patterns:
+        regex = _compiled("(?:" + "|".join(arn_pattern_regex(p) for p in patterns) + ")")
+        static = lambda resource: regex(resource) is not None  # noqa: E731
+    if not templates:
+        assert static is not None
+        check = static
+        return lambda resource, context: check(resource)
+
+    def test(resource: str, context: Mapping[str, ContextValue]) -> bool:
+        if static is not None and static(resource):
+            return True
+        for template in templates:
+            source = _resolved_regex(template, context)
+            if source is not None and _compiled(source)(resource) is not None:
+                return True
+        return False
+
+    return test
+
+
+class CompiledStatement:
+    """One statement ready to evaluate; knows its policy and position for explanations."""
+
+    __slots__ = (
+        "action_negated",
+        "allow",
+        "condition",
+        "index",
+        "matches_action",
+        "matches_resource_raw",
+        "not_principal",
+        "principal",
+        "resource_negated",
+        "source",
+        "statement",
+    )
+
+    def __init__(self, statement: Statement, index: int, source: PolicySource, variables: bool):
+        self.statement = statement
+        self.index = index
+        self.source = source
+        self.allow = statement.allows
+        actions = statement.action if statement.action is not None else statement.not_action
+        self.action_negated = statement.action is None
+        self.matches_action = any_matcher(a.lower() for a in as_tuple(actions))
+        resources = statement.resource if statement.resource is not None else statement.not_resource
+        self.resource_negated = statement.resource is None and statement.not_resource is not None
+        if resources is None:  # a resource-based policy without Resource: the resource itself
+            self.matches_resource_raw: ResourceTest = lambda resource, context: True
+        else:
+            plain: list[str] = []
+            templates: list[Template] = []
+            for pattern in as_tuple(resources):
+                template = parse_template(pattern) if variables else None
+                if template is None:
+                    plain.append(pattern)
+                else:
+                    templates.append(template)
+            self.matches_resource_raw = _resource_test(tuple(plain), tuple(templates))
+        self.principal = (
+            PrincipalMatcher.compile(statement.principal) if statement.principal else None
+        )
+        self.not_principal = (
+            PrincipalMatcher.compile(statement.not_principal) if statement.not_principal else None
+        )
+        self.condition: CompiledCondition | None = compile_condition(
+            statement.condition or (), variables=variables
+        )
+
+    def matches_resource(self, resource: str, context: Mapping[str, ContextValue]) -> bool:
+        """Whether the statement's Resource (or NotResource) covers ``resource``."""
+        return self.matches_resource_raw(resource, context) != self.resource_negated
+
+    def applies_to_action(self, action: str) -> bool:
+        """Whether the statement's Action (or NotAction) covers a lower-cased action."""
+        return self.matches_action(action) != self.action_negated
+
+    @property
+    def sid(self) -> str | None:
+        """The statement's Sid."""
+        return self.statement.sid
+
+    def __repr__(self) -> str:
+        sid = f" {self.sid!r}" if self.sid else ""
+        return f"<statement {self.index}{sid} of {self.source}>"
+
+
+@attrs.frozen
+class CompiledPolicy:
+    """A policy and its compiled statements, tagged with where it came from."""
+
+    policy: Policy
+    source: PolicySource
+    statements: tuple[CompiledStatement, ...] = attrs.field(eq=False, repr=False)
+
+
+def compile_policy(policy: Policy, source: PolicySource) -> CompiledPolicy:
+    """Compile every statement of ``policy`` once."""
+    variables = policy.variables_enabled
+    statements = tuple(
+        CompiledStatement(statement, index, source, variables)
+        for index, statement in enumerate(policy.statements)
+    )
+    return CompiledPolicy(policy, source, statements)

@@ -1,0 +1,210 @@
+"""What the engine decided, and why — recorded cheaply, explained only when asked.
+
+A :class:`Decision` keeps references to the statements that applied; the explanation text, the
+per-policy-type verdicts and the AWS-simulator-shaped dict are built from them on demand, so the
+hot path stays light.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from iamsim.compiled import CompiledStatement, PolicyType
+from iamsim.request import Request
+
+if TYPE_CHECKING:
+    from iamsim.engine import PolicySet
+
+__all__ = ["Decision", "MatchedStatement", "Outcome", "Reason"]
+
+
+class Outcome(enum.Enum):
+    """The three outcomes; ``str()`` gives the AWS policy simulator's words."""
+
+    ALLOWED = "allowed"
+    EXPLICIT_DENY = "explicitDeny"
+    IMPLICIT_DENY = "implicitDeny"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str) -> Outcome:
+        """Read an outcome name in any case (``Allowed``, ``explicitdeny`` ...)."""
+        lowered = str(text).strip().lower()
+        for outcome in cls:
+            if outcome.value.lower() == lowered:
+                return outcome
+        raise ValueError(f"`{text}` is not an outcome: use allowed, explicitDeny or implicitDeny")
+
+
+class Reason(enum.Enum):
+    """Which rule of AWS's evaluation logic settled the request."""
+
+    EXPLICIT_DENY = "a Deny statement applies"
+    RCP_NO_ALLOW = "no resource control policy at a level allows"
+    SCP_NO_ALLOW = "no service control policy at a level allows"
+    RESOURCE_POLICY_REQUIRED = "the resource's own policy must allow and does not"
+    RESOURCE_DIRECT = "a resource-based policy names the caller"
+    RESOURCE_ROLE = "a resource-based policy names the caller's role"
+    RESOURCE_ONLY = "a resource-based policy allows (the caller has no identity policies)"
+    IDENTITY = "an identity-based policy allows"
+    NO_IDENTITY_ALLOW = "no identity-based policy allows"
+    BOUNDARY_NO_ALLOW = "the permissions boundary does not allow"
+    SESSION_NO_ALLOW = "the session policy does not allow"
+    CROSS_ACCOUNT_NO_RESOURCE_ALLOW = "cross-account: the resource's policy does not allow"
+    NO_RESOURCE_ALLOW = "no resource-based policy allows"
+
+
+_DENY_ALLOW = "reference_policies_evaluation-logic_policy-eval-denyallow.html"
+_CROSS_ACCOUNT = "reference_policies_evaluation-logic-cross-account.html"
+DOCS = {
+    Reason.EXPLICIT_DENY: _DENY_ALLOW,
+    Reason.RCP_NO_ALLOW: _DENY_ALLOW,
+    Reason.SCP_NO_ALLOW: _DENY_ALLOW,
+    Reason.RESOURCE_POLICY_REQUIRED: _DENY_ALLOW,
+    Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW: _CROSS_ACCOUNT,
+}
+_DOC_BASE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+
+
+@attrs.frozen
+class MatchedStatement:
+    """A statement that applied to the request, and where it lives."""
+
+    policy_type: PolicyType
+    policy_name: str
+    statement_index: int
+    sid: str | None
+    effect: str
+    level: int | None = None
+    level_name: str | None = None
+    start: tuple[int, int] | None = None
+    end: tuple[int, int] | None = None
+
+    @classmethod
+    def of(
+        cls, compiled: CompiledStatement, policy_set: PolicySet | None = None
+    ) -> MatchedStatement:
+        """Describe a compiled statement (with its line/column when known)."""
+        source = compiled.source
+        span = policy_set.statement_span(compiled) if policy_set is not None else None
+        return cls(
+            source.type,
+            source.name,
+            compiled.index,
+            compiled.sid,
+            compiled.statement.effect,
+            source.level,
+            source.level_name,
+            (span[0], span[1]) if span else None,
+            (span[2], span[3]) if span else None,
+        )
+
+    def __str__(self) -> str:
+        sid = f" (Sid {self.sid!r})" if self.sid else ""
+        return f"{self.effect} statement {self.statement_index}{sid} in {self.policy_name}"
+
+
+class Decision:
+    """The outcome of one request, with the statements that determined it.
+
+    ``bool(decision)`` is ``decision.allowed``, so ``if evaluate(...):`` never fails open.
+    """
+
+    __slots__ = (
+        "_policy_set",
+        "determining_compiled",
+        "level",
+        "matched_compiled",
+        "missing_context_keys",
+        "notes",
+        "outcome",
+        "reason",
+        "request",
+        "unreadable_context_keys",
+    )
+
+    def __init__(
+        self,
+        outcome: Outcome,
+        reason: Reason,
+        request: Request,
+        policy_set: PolicySet,
+        determining: tuple[CompiledStatement, ...],
+        matched: tuple[CompiledStatement, ...],
+        missing: tuple[str, ...],
+        unreadable: tuple[str, ...] = (),
+        level: int | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.outcome = outcome
+        self.reason = reason
+        self.request = request
+        self._policy_set = policy_set
+        self.determining_compiled = determining
+        self.matched_compiled = matched
+        self.missing_context_keys = tuple(dict.fromkeys(missing))
+        self.unreadable_context_keys = tuple(dict.fromkeys(unreadable))
+        self.level = level
+        self.notes = notes
+
+    @property
+    def allowed(self) -> bool:
+        """Whether AWS would allow the request."""
+        return self.outcome is Outcome.ALLOWED
+
+    def __bool__(self) -> bool:
+        return self.outcome is Outcome.ALLOWED
+
+    def __repr__(self) -> str:
+        return (
+            f"<Decision {self.outcome} {self.request.action} on {self.request.resource} "
+            f"by {self.request.principal.arn}>"
+        )
+
+    @property
+    def determining_statements(self) -> tuple[MatchedStatement, ...]:
+        """The statements that settled the outcome (the Denies, or the Allows that were needed)."""
+        return tuple(MatchedStatement.of(s, self._policy_set) for s in self.determining_compiled)
+
+    @property
+    def matched_statements(self) -> tuple[MatchedStatement, ...]:
+        """Every statement whose action, resource, principal and condition matched."""
+        return tuple(MatchedStatement.of(s, self._policy_set) for s in self.matched_compiled)
+
+    @property
+    def verdicts(self) -> Mapping[str, str]:
+        """Per policy type present: ``allowed``, ``explicitDeny``, ``implicitDeny`` or
+        ``notApplicable`` (e.g. RCPs for a service they do not cover)."""
+        return self._policy_set.verdicts(self)
+
+    def explain(self) -> str:
+        """A text a person can act on: the outcome, what decided it, and what was missing."""
+        from iamsim.explain import explain
+
+        return explain(self, self._policy_set)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of the AWS policy simulator's ``EvaluationResult``."""
+        from iamsim.explain import to_evaluation_result
+
+        return to_evaluation_result(self, self._policy_set)
+
+    def _repr_html_(self) -> str:
+        from iamsim.explain import to_html
+
+        return to_html(self, self._policy_set)
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + self.explain() + "\n```"
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value's text."""
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,415 @@
+"""AWS's decision logic as pure functions over compiled policies. It knows nothing of worlds.
+
+The order follows the enforcement code AWS documents
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+
+1. an applicable Deny in any policy (SCP, RCP, resource-based, identity-based, boundary, session)
+   denies explicitly;
+2. every RCP level of the resource's account must allow (for the services RCPs cover);
+3. every SCP level of the caller's account must allow;
+4. in the same account, a resource-based Allow that names the caller (user, session, ``*``) allows
+   by itself; one that names the caller's role still needs the boundary and session policy;
+   one that names only the account delegates to the identity policies;
+5. the identity-based policies must allow, and then the boundary and the session policy (when
+   present) must allow too;
+6. across accounts both sides are needed: the caller's identity side (with its boundary, session
+   policy and SCPs) and the resource's policy (with its RCPs).
+   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+
+Role trust policies and KMS key policies must allow the caller themselves: an identity Allow is
+never enough for ``sts:AssumeRole`` or a KMS key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from iamsim._jsonpos import Span
+from iamsim.compiled import (
+    CompiledPolicy,
+    CompiledStatement,
+    PolicySource,
+    PolicyType,
+    compile_policy,
+)
+from iamsim.conditions import ContextValue, Scratch
+from iamsim.decision import Decision, Outcome, Reason
+from iamsim.policy import Policy, PolicyKind
+from iamsim.principals import Grant, PrincipalKind, RequestPrincipal
+from iamsim.request import Request
+
+__all__ = ["RCP_SERVICES", "PolicySet", "decide"]
+
+#: Services whose resources RCPs govern.
+#: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+RCP_SERVICES = frozenset(
+    {"s3", "sts", "kms", "sqs", "secretsmanager", "dynamodb", "ecr", "aoss", "cognito-idp", "logs"}
+)
+
+#: Actions authorized by a role's trust policy.
+TRUST_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
+)
+
+_SCP_CALLERS = frozenset(
+    {
+        PrincipalKind.USER,
+        PrincipalKind.ROLE,
+        PrincipalKind.ROLE_SESSION,
+        PrincipalKind.ROOT,
+        PrincipalKind.FEDERATED_USER,
+    }
+)
+
+PolicyInput = Policy | Mapping[str, Any] | str | CompiledPolicy
+_EMPTY: tuple[CompiledStatement, ...] = ()
+_CACHE_LIMIT = 4096
+
+
+def _compile(item: PolicyInput, kind: PolicyKind, source: PolicySource) -> CompiledPolicy:
+    if isinstance(item, CompiledPolicy):
+        return item
+    return compile_policy(Policy.parse(item, kind, name=source.name), source)
+
+
+class PolicySet:
+    """Every policy that takes part in deciding requests of one caller on one resource, compiled.
+
+    Build it once and evaluate many requests: statements are indexed by action on first use, so
+    later requests for the same action scan only the statements whose Action can match.
+
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}])
+    >>> ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+    ...             "arn:aws:s3:::bucket/key").allowed
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        identity: Iterable[PolicyInput] = (),
+        resource: PolicyInput | None = None,
+        boundary: PolicyInput | None = None,
+        session: PolicyInput | None = None,
+        scps: Iterable[Iterable[PolicyInput]] = (),
+        rcps: Iterable[Iterable[PolicyInput]] = (),
+        scp_level_names: Sequence[str] | None = None,
+        rcp_level_names: Sequence[str] | None = None,
+    ) -> None:
+        self.identity = tuple(
+            _compile(
+                p, PolicyKind.IDENTITY, PolicySource(PolicyType.IDENTITY, f"identity policy {i}")
+            )
+            for i, p in enumerate(identity)
+        )
+        self.resource = (
+            None
+            if resource is None
+            else _compile(
+                resource,
+                PolicyKind.RESOURCE,
+                PolicySource(PolicyType.RESOURCE, "resource-based policy"),
+            )
+        )
+        self.boundary = (
+            None
+            if boundary is None
+            else _compile(
+                boundary,
+                PolicyKind.BOUNDARY,
+                PolicySource(PolicyType.BOUNDARY, "permissions boundary"),
+            )
+        )
+        self.session = (
+            None
+            if session is None
+            else _compile(
+                session, PolicyKind.SESSION, PolicySource(PolicyType.SESSION, "session policy")
+            )
+        )
+        self.scps = self._levels(scps, PolicyType.SCP, PolicyKind.SCP, scp_level_names)
+        self.rcps = self._levels(rcps, PolicyType.RCP, PolicyKind.RCP, rcp_level_names)
+        groups: list[tuple[CompiledPolicy, ...]] = [
+            self.identity,
+            (self.resource,) if self.resource else (),
+            (self.boundary,) if self.boundary else (),
+            (self.session,) if self.session else (),
+            *self.scps,
+            *self.rcps,
+        ]
+        self._slots = tuple(tuple(s for p in group for s in p.statements) for group in groups)
+        self._scp_start = 4
+        self._rcp_start = 4 + len(self.scps)
+        self._cache: dict[str, tuple[tuple[CompiledStatement, ...], ...]] = {}
+        self._policies: dict[PolicySource, Policy] = {
+            p.source: p.policy for group in groups for p in group
+        }
+
+    @staticmethod
+    def _levels(
+        levels: Iterable[Iterable[PolicyInput]],
+        policy_type: PolicyType,
+        kind: PolicyKind,
+        names: Sequence[str] | None,
+    ) -> tuple[tuple[CompiledPolicy, ...], ...]:
+        out = []
+        for level, policies in enumerate(levels):
+            level_name = names[level] if names is not None else f"level {level}"
+            out.append(
+                tuple(
+                    _compile(
+                        p,
+                        kind,
+                        PolicySource(
+                            policy_type,
+                            f"{policy_type.value.upper()} {i} at {level_name}",
+                            level,
+                            level_name,
+                        ),
+                    )
+                    for i, p in enumerate(policies)
+                )
+            )
+        return tuple(out)
+
+    # -- evaluation
+
+    def candidates(self, action: str) -> tuple[tuple[CompiledStatement, ...], ...]:
+        """Per slot, the statements whose Action/NotAction covers the lower-cased ``action``."""
+        found = self._cache.get(action)
+        if found is None:
+            found = tuple(
+                tuple(s for s in slot if s.applies_to_action(action)) if slot else _EMPTY
+                for slot in self._slots
+            )
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[action] = found
+        return found
+
+    def evaluate(
+        self,
+        principal: str | RequestPrincipal | Request,
+        action: str | None = None,
+        resource: str | None = None,
+        *,
+        resource_account: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        """Decide one request (a :class:`Request`, or its parts)."""
+        if isinstance(principal, Request):
+            return decide(self, principal)
+        if action is None or resource is None:
+            raise TypeError("evaluate() needs an action and a resource")
+        request = Request.build(
+            principal,
+            action,
+            resource,
+            resource_account=resource_account,
+            context=context,
+            has_boundary=self.boundary is not None,
+        )
+        return decide(self, request)
+
+    # -- reporting
+
+    def statement_span(self, statement: CompiledStatement) -> Span | None:
+        """Line and column of a statement when its policy came as JSON text."""
+        policy = self._policies.get(statement.source)
+        return policy.statement_span(statement.index) if policy is not None else None
+
+    def verdicts(self, decision: Decision) -> dict[str, str]:
+        """Per policy type present, what it said about the request."""
+        matched = decision.matched_compiled
+        out: dict[str, str] = {}
+
+        def verdict(policy_type: PolicyType, level: int | None = None) -> str:
+            mine = [
+                s
+                for s in matched
+                if s.source.type is policy_type and (level is None or s.source.level == level)
+            ]
+            if any(not s.allow for s in mine):
+                return str(Outcome.EXPLICIT_DENY)
+            return str(Outcome.ALLOWED if mine else Outcome.IMPLICIT_DENY)
+
+        request = decision.request
+        if request.principal.has_identity_policies:
+            root = request.principal.kind is PrincipalKind.ROOT
+            out["identity"] = "allowed (root user)" if root else verdict(PolicyType.IDENTITY)
+        if self.resource is not None:
+            out["resource"] = verdict(PolicyType.RESOURCE)
+        if self.boundary is not None:
+            out["boundary"] = verdict(PolicyType.BOUNDARY)
+        if self.session is not None:
+            out["session"] = verdict(PolicyType.SESSION)
+        for name, levels, applies in (
+            ("scp", self.scps, scps_apply(request.principal)),
+            ("rcp", self.rcps, rcps_apply(request)),
+        ):
+            if not levels:
+                continue
+            if not applies:
+                out[name] = "notApplicable"
+                continue
+            per_level = [
+                verdict(levels[0][0].source.type if lv else PolicyType.SCP, i)
+                if lv
+                else str(Outcome.IMPLICIT_DENY)
+                for i, lv in enumerate(levels)
+            ]
+            if str(Outcome.EXPLICIT_DENY) in per_level:
+                out[name] = str(Outcome.EXPLICIT_DENY)
+            elif str(Outcome.IMPLICIT_DENY) in per_level:
+                out[name] = str(Outcome.IMPLICIT_DENY)
+            else:
+                out[name] = str(Outcome.ALLOWED)
+        return out
+
+
+def scps_apply(caller: RequestPrincipal) -> bool:
+    """SCPs govern the users and roles (and root) of member accounts, not services or anonymous
+    callers. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"""
+    return caller.kind in _SCP_CALLERS
+
+
+def rcps_apply(request: Request) -> bool:
+    """RCPs govern only the resources of the services they support."""
+    return request.service in RCP_SERVICES
+
+
+def requires_own_policy(request: Request) -> bool:
+    """Role trust policies and KMS key policies must allow the caller themselves."""
+    if request.action_lower in TRUST_ACTIONS and ":role/" in request.resource:
+        return True
+    return request.service == "kms" and ":key/" in request.resource
+
+
+def _applicable(
+    statements: tuple[CompiledStatement, ...],
+    request: Request,
+    context: Mapping[str, ContextValue],
+    scratch: Scratch,
+    out: list[CompiledStatement],
+) -> None:
+    resource = request.resource
+    caller = request.principal
+    for statement in statements:
+        if not statement.matches_resource(resource, context):
+            continue
+        if statement.principal is not None and statement.principal.grant(caller) is None:
+            continue
+        if (
+            statement.not_principal is not None
+            and not caller.has_boundary
+            and statement.not_principal.excludes(caller)
+        ):
+            continue
+        condition = statement.condition
+        if condition is not None and not condition.evaluate(context, scratch, not statement.allow):
+            continue
+        out.append(statement)
+
+
+def decide(policy_set: PolicySet, request: Request) -> Decision:
+    """Decide ``request`` against ``policy_set`` exactly as AWS would."""
+    slots = policy_set.candidates(request.action_lower)
+    context = request.context
+    caller = request.principal
+    scratch = Scratch()
+    scp_on = scps_apply(caller)
+    rcp_on = rcps_apply(request)
+    scp_start, rcp_start = policy_set._scp_start, policy_set._rcp_start
+    per_slot: list[list[CompiledStatement]] = []
+    matched: list[CompiledStatement] = []
+    for index, slot in enumerate(slots):
+        found: list[CompiledStatement] = []
+        if slot and (index < scp_start or (scp_on if index < rcp_start else rcp_on)):
+            _applicable(slot, request, context, scratch, found)
+            matched.extend(found)
+        per_slot.append(found)
+
+    def finish(
+        outcome: Outcome,
+        reason: Reason,
+        determining: Iterable[CompiledStatement],
+        level: int | None = None,
+    ) -> Decision:
+        notes: tuple[str, ...] = ()
+        if request.resource_account_assumed:
+            notes += (
+                f"the resource ARN names no account; it is taken to belong to the caller's "
+                f"account ({request.resource_account})",
+            )
+        if policy_set.rcps and not rcp_on:
+            notes += (f"RCPs do not apply: they do not cover the `{request.service}` service",)
+        if policy_set.scps and not scp_on:
+            notes += ("SCPs do not apply to this kind of caller",)
+        return Decision(
+            outcome,
+            reason,
+            request,
+            policy_set,
+            tuple(determining),
+            tuple(matched),
+            tuple(scratch.missing),
+            tuple(scratch.unreadable),
+            level,
+            notes,
+        )
+
+    denies = [s for s in matched if not s.allow]
+    if denies:
+        return finish(Outcome.EXPLICIT_DENY, Reason.EXPLICIT_DENY, denies)
+    if rcp_on:
+        for level in range(len(policy_set.rcps)):
+            if not per_slot[rcp_start + level]:
+                return finish(Outcome.IMPLICIT_DENY, Reason.RCP_NO_ALLOW, (), level)
+    if scp_on:
+        for level in range(len(policy_set.scps)):
+            if not per_slot[scp_start + level]:
+                return finish(Outcome.IMPLICIT_DENY, Reason.SCP_NO_ALLOW, (), level)
+    guardrails = [s for s in matched if s.source.type in (PolicyType.SCP, PolicyType.RCP)]
+    identity, resource, boundary, session = per_slot[0], per_slot[1], per_slot[2], per_slot[3]
+    if requires_own_policy(request) and not resource:
+        return finish(Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED, ())
+    if not caller.has_identity_policies:
+        if resource:
+            return finish(Outcome.ALLOWED, Reason.RESOURCE_ONLY, resource + guardrails)
+        return finish(Outcome.IMPLICIT_DENY, Reason.NO_RESOURCE_ALLOW, ())
+    root = caller.kind is PrincipalKind.ROOT
+    identity_ok = root or bool(identity)
+    boundary_ok = root or policy_set.boundary is None or bool(boundary)
+    session_ok = root or policy_set.session is None or bool(session)
+    caps = boundary + session
+    if request.same_account:
+        grants = [(s, s.principal.grant(caller)) for s in resource if s.principal is not None]
+        grants += [(s, Grant.DIRECT) for s in resource if s.principal is None]
+        direct = [s for s, g in grants if g is Grant.DIRECT]
+        if direct:
+            return finish(Outcome.ALLOWED, Reason.RESOURCE_DIRECT, direct + guardrails)
+        by_role = [s for s, g in grants if g is Grant.ROLE]
+        if by_role and boundary_ok and session_ok:
+            return finish(Outcome.ALLOWED, Reason.RESOURCE_ROLE, by_role + caps + guardrails)
+        if identity_ok and boundary_ok and session_ok:
+            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + caps + guardrails)
+        if not identity_ok and not by_role:
+            return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, ())
+    elif identity_ok and boundary_ok and session_ok:
+        if resource:
+            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + resource + caps + guardrails)
+        return finish(Outcome.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW, ())
+    elif not identity_ok:
+        return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, ())
+    if not boundary_ok:
+        return finish(Outcome.IMPLICIT_DENY, Reason.BOUNDARY_NO_ALLOW, ())
+    return finish(Outcome.IMPLICIT_DENY, Reason.SESSION_NO_ALLOW, ())
