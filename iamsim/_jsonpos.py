@@ -14,7 +14,7 @@ from collections.abc import Callable
 __all__ = ["Path", "Span", "positions"]
 
 Path = tuple[str | int, ...]
-Span = tuple[int, int, int, int]  # start line, start column, end line, end column
+Span = tuple[int, int, int, int]  # start line, start column, end line, end column (inclusive)
 
 _scanstring: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
 _WS = re.compile(r"[ \t\n\r]*")
@@ -86,7 +86,7 @@ class _Scanner:
             if match is None:
                 raise ValueError(f"unexpected character at {index}")
             index = match.end()
-        self.spans[path] = (*self.where(start), *self.where(index))
+        self.spans[path] = (*self.where(start), *self.where(index - 1))  # end is inclusive
         return index
 
 

@@ -57,10 +57,7 @@ def load_case_file(path: Path) -> list[LoadedCase]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseFileError(f"{path}: cannot read: {exc}") from None
     try:
-        if path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(
             f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

@@ -72,15 +72,23 @@ def check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
             errors += 1
             continue
         if expect is None:
-            print(f"error: {loaded.name}: the case has no `expect`, so it cannot be checked", file=err)
+            print(
+                f"error: {loaded.name}: the case has no `expect`, so it cannot be checked", file=err
+            )
             errors += 1
             continue
         ok = decision.outcome is expect
         passed += ok
         failed += not ok
         if fmt == "json":
-            report.append({"case": loaded.name, "expected": str(expect), "passed": ok,
-                           "result": decision.to_dict()})
+            report.append(
+                {
+                    "case": loaded.name,
+                    "expected": str(expect),
+                    "passed": ok,
+                    "result": decision.to_dict(),
+                }
+            )
         elif not ok:
             why = loaded.case.get("why")
             print(f"MISS {loaded.name}: expected {expect}, got {decision.outcome}", file=out)
@@ -88,8 +96,9 @@ def check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
                 print(f"    case: {why}", file=out)
             print(_indent(decision.explain()), file=out)
     if fmt == "json":
-        json.dump({"passed": passed, "failed": failed, "errors": errors, "cases": report},
-                  out, indent=2)
+        json.dump(
+            {"passed": passed, "failed": failed, "errors": errors, "cases": report}, out, indent=2
+        )
         out.write("\n")
     else:
         suffix = f", {errors} errors" if errors else ""
@@ -134,19 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser(
-        "check", help="run case files (JSON/YAML) as a policy test suite",
+        "check",
+        help="run case files (JSON/YAML) as a policy test suite",
         description="Run simulate cases; print every case that misses its `expect`, with the "
         "explanation; exit 1 if any does.",
     )
     check_parser.add_argument("paths", nargs="+", metavar="PATH", help="case files or directories")
     simulate_parser = commands.add_parser(
-        "simulate", help="print the decision for the case(s) in a file, with the explanation",
+        "simulate",
+        help="print the decision for the case(s) in a file, with the explanation",
         description="Decide the request of each case in FILE and print the explanation.",
     )
     simulate_parser.add_argument("file", metavar="FILE")
     for sub in (check_parser, simulate_parser):
-        sub.add_argument("--format", choices=("text", "json"), default="text",
-                         help="output format (default: text)")
+        sub.add_argument(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="output format (default: text)",
+        )
     return parser
 
 

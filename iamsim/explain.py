@@ -69,12 +69,15 @@ def _why(decision: Decision, policy_set: PolicySet) -> str:
             "cross-account: the caller's identity-based policy and the resource's policy both allow"
         )
     if reason is Reason.NO_IDENTITY_ALLOW:
-        extra = (
-            " or a resource-based policy that names the caller"
-            if request.same_account
-            else "; across accounts the caller's own account must allow the request too"
+        if request.same_account:
+            return (
+                "no identity-based policy allows the action on this resource, and no "
+                "resource-based policy names the caller"
+            )
+        return (
+            "no identity-based policy allows the action on this resource; across accounts "
+            "the caller's own account must allow the request too"
         )
-        return f"no identity-based policy allows the action on this resource{extra}"
     if reason is Reason.BOUNDARY_NO_ALLOW:
         return (
             "the permissions boundary does not allow the action; a boundary sets the most an "
