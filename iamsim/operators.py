@@ -491,3 +491,19 @@ def _arn_test(patterns: tuple[str, ...]) -> ValueTest:
         return any(all(m(p) for m, p in zip(matchers, parts, strict=True)) for matchers in compiled)
 
     return test_arn
+
+
+def markdown_table() -> str:
+    """The operator table as Markdown, for docs/conditions.md (kept in sync by a test)."""
+    lines = [
+        "| operator | reads values as | negated | policy variables | IfExists | set prefixes |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for op in _TABLE:
+        qualifiers = "no" if op.kind is ValueKind.NULL else "yes"
+        lines.append(
+            f"| [`{op.name}`]({op.doc_url}) — {op.description} | {op.kind.value} | "
+            f"{'yes' if op.negated else 'no'} | {'yes' if op.variables else 'no'} | "
+            f"{qualifiers} | {qualifiers} |"
+        )
+    return "\n".join(lines)
