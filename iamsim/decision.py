@@ -123,7 +123,6 @@ class Decision:
         "level",
         "matched_compiled",
         "missing_context_keys",
-        "notes",
         "outcome",
         "reason",
         "request",
@@ -141,7 +140,6 @@ class Decision:
         missing: tuple[str, ...],
         unreadable: tuple[str, ...] = (),
         level: int | None = None,
-        notes: tuple[str, ...] = (),
     ) -> None:
         self.outcome = outcome
         self.reason = reason
@@ -149,10 +147,17 @@ class Decision:
         self._policy_set = policy_set
         self.determining_compiled = determining
         self.matched_compiled = matched
-        self.missing_context_keys = tuple(dict.fromkeys(missing))
-        self.unreadable_context_keys = tuple(dict.fromkeys(unreadable))
+        self.missing_context_keys = tuple(dict.fromkeys(missing)) if missing else ()
+        self.unreadable_context_keys = tuple(dict.fromkeys(unreadable)) if unreadable else ()
         self.level = level
-        self.notes = notes
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Assumptions the engine made (e.g. the resource's account) and policy types that did
+        not apply to this request."""
+        from iamsim.engine import notes_for
+
+        return notes_for(self._policy_set, self.request)
 
     @property
     def allowed(self) -> bool:

@@ -71,6 +71,7 @@ _SCP_CALLERS = frozenset(
 
 PolicyInput = Policy | Mapping[str, Any] | str | CompiledPolicy
 _EMPTY: tuple[CompiledStatement, ...] = ()
+_GUARDRAILS = (PolicyType.SCP, PolicyType.RCP)
 _CACHE_LIMIT = 4096
 
 
@@ -320,14 +321,29 @@ def _applicable(
         out.append(statement)
 
 
+def notes_for(policy_set: PolicySet, request: Request) -> tuple[str, ...]:
+    """Assumptions and non-applicable policy types worth telling the reader about."""
+    notes: tuple[str, ...] = ()
+    if request.resource_account_assumed:
+        notes += (
+            "the resource ARN names no account; it is taken to belong to the caller's "
+            f"account ({request.resource_account})",
+        )
+    if policy_set.rcps and not rcps_apply(request):
+        notes += (f"RCPs do not apply: they do not cover the `{request.service}` service",)
+    if policy_set.scps and not scps_apply(request.principal):
+        notes += ("SCPs do not apply to this kind of caller",)
+    return notes
+
+
 def decide(policy_set: PolicySet, request: Request) -> Decision:
     """Decide ``request`` against ``policy_set`` exactly as AWS would."""
     slots = policy_set.candidates(request.action_lower)
     context = request.context
     caller = request.principal
     scratch = Scratch()
-    scp_on = scps_apply(caller)
-    rcp_on = rcps_apply(request)
+    scp_on = caller.kind in _SCP_CALLERS
+    rcp_on = request.service in RCP_SERVICES
     scp_start, rcp_start = policy_set._scp_start, policy_set._rcp_start
     per_slot: list[list[CompiledStatement]] = []
     matched: list[CompiledStatement] = []
@@ -335,25 +351,16 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
         found: list[CompiledStatement] = []
         if slot and (index < scp_start or (scp_on if index < rcp_start else rcp_on)):
             _applicable(slot, request, context, scratch, found)
-            matched.extend(found)
+            if found:
+                matched += found
         per_slot.append(found)
 
     def finish(
         outcome: Outcome,
         reason: Reason,
-        determining: Iterable[CompiledStatement],
+        determining: list[CompiledStatement] | tuple[()] = (),
         level: int | None = None,
     ) -> Decision:
-        notes: tuple[str, ...] = ()
-        if request.resource_account_assumed:
-            notes += (
-                f"the resource ARN names no account; it is taken to belong to the caller's "
-                f"account ({request.resource_account})",
-            )
-        if policy_set.rcps and not rcp_on:
-            notes += (f"RCPs do not apply: they do not cover the `{request.service}` service",)
-        if policy_set.scps and not scp_on:
-            notes += ("SCPs do not apply to this kind of caller",)
         return Decision(
             outcome,
             reason,
@@ -364,7 +371,6 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
             tuple(scratch.missing),
             tuple(scratch.unreadable),
             level,
-            notes,
         )
 
     denies = [s for s in matched if not s.allow]
@@ -378,38 +384,44 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
         for level in range(len(policy_set.scps)):
             if not per_slot[scp_start + level]:
                 return finish(Outcome.IMPLICIT_DENY, Reason.SCP_NO_ALLOW, (), level)
-    guardrails = [s for s in matched if s.source.type in (PolicyType.SCP, PolicyType.RCP)]
     identity, resource, boundary, session = per_slot[0], per_slot[1], per_slot[2], per_slot[3]
-    if requires_own_policy(request) and not resource:
-        return finish(Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED, ())
+    guardrails = [s for s in matched if s.source.type in _GUARDRAILS] if len(slots) > 4 else []
+    if resource == [] and requires_own_policy(request):
+        return finish(Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED)
     if not caller.has_identity_policies:
         if resource:
             return finish(Outcome.ALLOWED, Reason.RESOURCE_ONLY, resource + guardrails)
-        return finish(Outcome.IMPLICIT_DENY, Reason.NO_RESOURCE_ALLOW, ())
+        return finish(Outcome.IMPLICIT_DENY, Reason.NO_RESOURCE_ALLOW)
     root = caller.kind is PrincipalKind.ROOT
     identity_ok = root or bool(identity)
     boundary_ok = root or policy_set.boundary is None or bool(boundary)
     session_ok = root or policy_set.session is None or bool(session)
     caps = boundary + session
     if request.same_account:
-        grants = [(s, s.principal.grant(caller)) for s in resource if s.principal is not None]
-        grants += [(s, Grant.DIRECT) for s in resource if s.principal is None]
-        direct = [s for s, g in grants if g is Grant.DIRECT]
-        if direct:
-            return finish(Outcome.ALLOWED, Reason.RESOURCE_DIRECT, direct + guardrails)
-        by_role = [s for s, g in grants if g is Grant.ROLE]
-        if by_role and boundary_ok and session_ok:
-            return finish(Outcome.ALLOWED, Reason.RESOURCE_ROLE, by_role + caps + guardrails)
+        if resource:
+            grants = [
+                (s, Grant.DIRECT if s.principal is None else s.principal.grant(caller))
+                for s in resource
+            ]
+            direct = [s for s, g in grants if g is Grant.DIRECT]
+            if direct:
+                return finish(Outcome.ALLOWED, Reason.RESOURCE_DIRECT, direct + guardrails)
+            by_role = [s for s, g in grants if g is Grant.ROLE]
+            if by_role and boundary_ok and session_ok:
+                return finish(Outcome.ALLOWED, Reason.RESOURCE_ROLE, by_role + caps + guardrails)
+        else:
+            by_role = []
         if identity_ok and boundary_ok and session_ok:
             return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + caps + guardrails)
         if not identity_ok and not by_role:
-            return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, ())
+            return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW)
     elif identity_ok and boundary_ok and session_ok:
         if resource:
-            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + resource + caps + guardrails)
-        return finish(Outcome.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW, ())
+            determining = identity + resource + caps + guardrails
+            return finish(Outcome.ALLOWED, Reason.IDENTITY, determining)
+        return finish(Outcome.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW)
     elif not identity_ok:
-        return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, ())
+        return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW)
     if not boundary_ok:
-        return finish(Outcome.IMPLICIT_DENY, Reason.BOUNDARY_NO_ALLOW, ())
-    return finish(Outcome.IMPLICIT_DENY, Reason.SESSION_NO_ALLOW, ())
+        return finish(Outcome.IMPLICIT_DENY, Reason.BOUNDARY_NO_ALLOW)
+    return finish(Outcome.IMPLICIT_DENY, Reason.SESSION_NO_ALLOW)

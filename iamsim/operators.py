@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from types import MappingProxyType
 
 import attrs
@@ -309,6 +310,7 @@ _EPOCH = re.compile(r"-?\d+(\.\d+)?")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
     """A decimal number, or None when ``text`` is not one."""
     if not _NUMBER.fullmatch(text.strip()):
@@ -319,6 +321,7 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """Seconds since the epoch for an ISO 8601 date/time or epoch seconds; None if neither.
 
@@ -346,6 +349,7 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_binary(text: str) -> bytes | None:
     """Base64-decoded bytes, or None."""
     try:
@@ -366,6 +370,7 @@ def parse_network(text: str) -> IpNetwork | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_address(text: str) -> IpAddr | None:
     """An IP address, or None."""
     try:
