@@ -133,7 +133,7 @@ class CompiledCondition:
 
     def evaluate(self, context: Mapping[str, ContextValue], scratch: Scratch, deny: bool) -> bool:
         """Whether the block holds for this request."""
-        for test in self.tests:  # a loop, not all(): this is the hot path
+        for test in self.tests:  # noqa: SIM110 - a loop, not all(): this is the hot path
             if not test.evaluate(context, scratch, deny):
                 return False
         return True
