@@ -1,10 +1,10 @@
 """Policies compiled for evaluation: each statement's Action, Resource, Principal and Condition
 turned into matchers once, so a decision never re-parses or re-compiles anything.
 
-Resource patterns match ARN-aware: ``*`` and ``?`` stay inside the ARN component they are written
-in (the region, account, ... components are separated by ``:``), except in the last, resource
-component where ``*`` spans anything, ``/`` and ``:`` included. A request for resource ``*`` (an
-action that takes no resource) matches only the pattern ``*``.
+Resource patterns match ARN-aware: ``?`` and a ``*`` inside an ARN component stay in it, a ``*``
+that ends a component may run past its colon, and in the last, resource component ``*`` spans
+anything, ``/`` and ``:`` included. A request for resource ``*`` (an action that takes no
+resource) matches only the pattern ``*``.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 """
 
@@ -76,19 +76,28 @@ ResourceTest = Callable[[str, Mapping[str, ContextValue]], bool]
 
 
 def arn_pattern_regex(pattern: str) -> str:
-    """Regex source for a Resource pattern: wildcards stay within their ARN component."""
+    """Regex source for a Resource pattern.
+
+    Within the first five ARN components a ``*`` in the middle of a component and every ``?``
+    stay inside it; a ``*`` that ends a component "can expand to match beyond the colon
+    boundaries" (so ``arn:aws:s3:*`` covers every S3 ARN). In the resource component ``*`` spans
+    everything, ``/`` and ``:`` included.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+    """
     parts = pattern.split(":", 5)
     out = []
     for position, part in enumerate(parts):
-        last = position == len(parts) - 1
+        resource_part = position == 5
+        runs = [run for run in re.split(r"([*?])", part) if run]
         pieces = []
-        for char_run in re.split(r"([*?])", part):
-            if char_run == "*":
-                pieces.append(".*" if last else "[^:]*")
-            elif char_run == "?":
-                pieces.append("." if last else "[^:]")
-            elif char_run:
-                pieces.append(re.escape(char_run))
+        for index, run in enumerate(runs):
+            if run == "*":
+                ends_component = index == len(runs) - 1
+                pieces.append(".*" if resource_part or ends_component else "[^:]*")
+            elif run == "?":
+                pieces.append("." if resource_part else "[^:]")
+            else:
+                pieces.append(re.escape(run))
         out.append("".join(pieces))
     return ":".join(out)
 

@@ -8,8 +8,10 @@ false and a negated one true; ``...IfExists`` makes an absent key true; ``Null``
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 
 When a request value cannot be read as the operator's type (``NumericLessThan`` against
-``"abc"``), AWS documents no outcome; iamsim fails closed: such a test never lets an Allow apply
-and never keeps a Deny from applying, and the decision names the key.
+``"abc"``), or a multivalued key is tested without ``ForAllValues``/``ForAnyValue`` (AWS:
+"multivalued context keys require a condition set operator"), AWS documents no outcome; iamsim
+fails closed: such a test never lets an Allow apply and never keeps a Deny from applying, and the
+decision names the key.
 """
 
 from __future__ import annotations
@@ -107,8 +109,11 @@ class KeyTest:
             return True if self.parsed.if_exists else operator.negated
         values: tuple[str, ...] = (raw,) if isinstance(raw, str) else raw  # type: ignore[assignment]
         if prefix is None:
-            # A single-valued operator: true when any request value satisfies the positive test.
-            positive = _combine_any([self.any_match(v, context) for v in values])
+            if len(values) > 1:
+                # "Multivalued context keys require a condition set operator": what AWS does
+                # without one is not documented, so the outcome resolves toward denial.
+                return None
+            positive = self.any_match(values[0], context)
             if positive is None:
                 return None
             return not positive if operator.negated else positive

@@ -50,6 +50,7 @@ class Reason(enum.Enum):
     RCP_NO_ALLOW = "no resource control policy at a level allows"
     SCP_NO_ALLOW = "no service control policy at a level allows"
     RESOURCE_POLICY_REQUIRED = "the resource's own policy must allow and does not"
+    ROOT_CANNOT_ASSUME = "the root user cannot assume a role"
     RESOURCE_DIRECT = "a resource-based policy names the caller"
     RESOURCE_ROLE = "a resource-based policy names the caller's role"
     RESOURCE_ONLY = "a resource-based policy allows (the caller has no identity policies)"

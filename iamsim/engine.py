@@ -41,10 +41,73 @@ from iamsim.request import Request
 
 __all__ = ["RCP_SERVICES", "PolicySet", "decide"]
 
-#: Services whose resources RCPs govern.
+#: Services whose resources RCPs govern ("RCPs apply to actions for the following AWS services").
 #: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 RCP_SERVICES = frozenset(
-    {"s3", "sts", "kms", "sqs", "secretsmanager", "dynamodb", "ecr", "aoss", "cognito-idp", "logs"}
+    [
+        "appstream",
+        "dsql",
+        "clouddirectory",
+        "cloudfront",
+        "cloudsearch",
+        "logs",
+        "networkmonitor",
+        "cognito-identity",
+        "cognito-idp",
+        "comprehend",
+        "comprehendmedical",
+        "firehose",
+        "dynamodb",
+        "dax",
+        "autoscaling",
+        "ecr",
+        "ecr-public",
+        "gamelift",
+        "inspector-scan",
+        "kendra",
+        "kinesisvideo",
+        "memorydb",
+        "aoss",
+        "personalize",
+        "polly",
+        "s3",
+        "swf",
+        "sqs",
+        "textract",
+        "timestream-influxdb",
+        "transcribe",
+        "translate",
+        "workspaces",
+        "appconfig",
+        "autoscaling-plans",
+        "budgets",
+        "servicediscovery",
+        "cloudtrail-data",
+        "codeartifact",
+        "codebuild",
+        "codecommit",
+        "codepipeline",
+        "compute-optimizer",
+        "cost-optimization-hub",
+        "events",
+        "fms",
+        "fis",
+        "health",
+        "rolesanywhere",
+        "kms",
+        "opensearch",
+        "pricing",
+        "pca-connector-ad",
+        "resource-groups",
+        "secretsmanager",
+        "sts",
+        "signin",
+        "support",
+        "transfer",
+        "notifications",
+        "wafv2",
+        "xray",
+    ]
 )
 
 #: Actions authorized by a role's trust policy.
@@ -386,6 +449,9 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
                 return finish(Outcome.IMPLICIT_DENY, Reason.SCP_NO_ALLOW, (), level)
     identity, resource, boundary, session = per_slot[0], per_slot[1], per_slot[2], per_slot[3]
     guardrails = [s for s in matched if s.source.type in _GUARDRAILS] if len(slots) > 4 else []
+    if caller.kind is PrincipalKind.ROOT and request.action_lower in TRUST_ACTIONS:
+        # "You cannot use AWS account root user credentials to call AssumeRole."
+        return finish(Outcome.IMPLICIT_DENY, Reason.ROOT_CANNOT_ASSUME)
     if resource == [] and requires_own_policy(request):
         return finish(Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED)
     if not caller.has_identity_policies:

@@ -50,6 +50,11 @@ def _why(decision: Decision, policy_set: PolicySet) -> str:
             f"the {what} does not allow the caller; for this resource an identity-based Allow "
             f"is never enough, the resource's own policy must allow the caller"
         )
+    if reason is Reason.ROOT_CANNOT_ASSUME:
+        return (
+            "the root user's credentials cannot call AssumeRole; use an IAM user or role "
+            "(https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)"
+        )
     if reason is Reason.RESOURCE_DIRECT:
         return (
             f"a resource-based policy names the caller ({where}); such a grant does not need "

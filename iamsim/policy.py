@@ -540,8 +540,15 @@ class _Checker:
         raw = document.get("Statement")
         as_list = isinstance(raw, list)
         items = raw if as_list else [raw]
-        if kind is PolicyKind.RCP and document.get("Version") != "2012-10-17":
-            self.add(("Version",), "an RCP needs Version 2012-10-17")
+        if kind in (PolicyKind.RCP, PolicyKind.SCP) and document.get("Version") != "2012-10-17":
+            self.add(("Version",), f"an {kind.value.upper()} needs Version 2012-10-17")
+        if (
+            kind in (PolicyKind.IDENTITY, PolicyKind.BOUNDARY, PolicyKind.SESSION)
+            and "Id" in document
+        ):
+            self.add(
+                ("Id",), f"a {_KIND_NAMES[kind]} takes no `Id` (only resource-based policies do)"
+            )
         sids: set[str] = set()
         for index, item in enumerate(items):
             if not isinstance(item, Mapping):
@@ -590,6 +597,10 @@ class _Checker:
                     self.add((*path, element), f"an RCP takes no `{element}`")
             if not has("Principal"):
                 self.add(path, "an RCP statement needs `Principal`")
+            elif item.get("Principal") != "*":
+                self.add((*path, "Principal"), 'the Principal of an RCP can only be "*"')
+            if item.get("Effect") == "Deny" and item.get("Action") in ("*", ["*"]):
+                self.add((*path, "Action"), 'a customer managed RCP cannot use "*" as its Action')
             if not has("Resource") and not has("NotResource"):
                 self.add(path, "missing the required element `Resource` (or `NotResource`)")
             if item.get("Effect") == "Allow" and not _is_full_access(item):
@@ -660,13 +671,13 @@ def _resource_problem(resource: str, *, variables: bool) -> str | None:
     if resource == "*":
         return None
     parts = resource.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn":
-        if resource.startswith("arn:") and parts[-1] == "*" and len(parts) >= 3:
-            return (
-                f"`{resource}` is not a complete ARN: write every component, "
-                f"e.g. arn:aws:s3:::* or arn:aws:ec2:*:*:*"
-            )
+    if parts[0] != "arn" or len(parts) < 3:
         return f"`{resource}` is not an ARN (arn:partition:service:region:account:resource) or *"
+    if len(parts) < 6 and not parts[-1].endswith("*"):
+        return (
+            f"`{resource}` is not a complete ARN: give all six components "
+            f"(arn:partition:service:region:account:resource) or end with *"
+        )
     if "*" in parts[2] or "?" in parts[2]:
         return f"`{resource}`: the service component of an ARN cannot hold a wildcard"
     if not parts[2]:

@@ -379,3 +379,13 @@ def test_every_operator_parses_with_its_qualifiers() -> None:
             assert not isinstance(parsed, str)
             assert parsed.if_exists
             assert parsed.set_prefix == "ForAnyValue"
+
+
+def test_multivalued_key_without_a_set_operator_fails_closed() -> None:
+    # single-vs-multi-valued page: "Multivalued context keys require a condition set operator";
+    # the outcome without one is undocumented, so iamsim resolves it toward denial.
+    assert holds("StringEquals", "aws:TagKeys", "Project", {"aws:TagKeys": ["Project"]})
+    assert not holds("StringEquals", "aws:TagKeys", "Project", {"aws:TagKeys": ["Project", "Cost"]})
+    assert condition_denies(
+        {"StringNotEquals": {"aws:TagKeys": "Other"}}, {"aws:TagKeys": ["Project", "Cost"]}
+    )

@@ -267,7 +267,7 @@ def test_rcps_only_cover_their_services() -> None:
         "ec2:StartInstances",
         ec2,
         identity=[allow()],
-        rcps=[[resource_policy("*", "Deny", "*")]],
+        rcps=[[resource_policy("*", "Deny", "ec2:*")]],
     )
     assert decision.allowed
     assert any("RCPs do not apply" in n for n in decision.notes)
@@ -561,3 +561,29 @@ def test_bad_requests_raise_validation_errors() -> None:
         decide(arn="bucket")
     with pytest.raises(iamsim.ValidationError):
         decide(context={"k": {"nested": 1}})
+
+
+def test_star_ending_a_component_may_cross_colons() -> None:
+    # reference_policies_elements_resource.html: "If the * wildcard is the last character of a
+    # resource ARN segment, it can expand to match beyond the colon boundaries."
+    table = "arn:aws:dynamodb:us-east-1:111122223333:table/Thread"
+    assert (
+        outcome(ALICE, "dynamodb:GetItem", table, identity=[allow("*", "arn:aws:dynamodb:*")])
+        == "allowed"
+    )
+    # a * inside a component stays in it
+    inside = allow("*", "arn:aws:dynamodb:us-*-1:111122223333:table/Thread")
+    assert outcome(ALICE, "dynamodb:GetItem", table, identity=[inside]) == "allowed"
+    odd = "arn:aws:dynamodb:us-x:y-1:111122223333:table/Thread"
+    assert outcome(ALICE, "dynamodb:GetItem", odd, identity=[inside]) == "implicitDeny"
+
+
+def test_root_user_cannot_assume_a_role() -> None:
+    # STS API_AssumeRole: "You cannot use AWS account root user credentials to call AssumeRole."
+    root = "arn:aws:iam::111122223333:root"
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"})
+    decision = decide(
+        root, "sts:AssumeRole", "arn:aws:iam::111122223333:role/Target", resource=trust
+    )
+    assert str(decision.outcome) == "implicitDeny"
+    assert "root user" in decision.explain()

@@ -309,3 +309,35 @@ def test_policy_error_is_a_value_error_and_an_iamsim_error() -> None:
     with pytest.raises(ValueError, match="malformed policy document"):
         Policy.parse({})
     assert issubclass(PolicyError, iamsim.IamSimError)
+
+
+def test_partial_arn_ending_in_star_is_a_valid_resource() -> None:
+    Policy.parse(allow("s3:*", "arn:aws:s3:*"), "identity")
+    Policy.parse(allow("dynamodb:*", "arn:aws:dynamodb:*"), "identity")
+
+
+def test_id_is_not_allowed_in_identity_policies() -> None:
+    # reference_policies_grammar.html: "It must not be included in identity-based policies."
+    doc = {**allow(), "Id": "x"}
+    assert any(p.startswith("Id:") for p in problems(doc, "identity"))
+    Policy.parse({**policy({**statement(), "Principal": "*"}), "Id": "x"}, "resource")
+
+
+def test_scp_rules() -> None:
+    # organizations orgs_manage_policies_scps_syntax.html: Version 2012-10-17, no Principal
+    old = policy(statement(), version="2008-10-17")
+    assert any("2012-10-17" in p for p in problems(old, "scp"))
+    assert any(
+        "takes no `Principal`" in p
+        for p in problems(policy({**statement(), "Principal": "*"}), "scp")
+    )
+
+
+def test_rcp_principal_must_be_star_and_action_not_star() -> None:
+    # orgs_manage_policies_rcps_syntax.html
+    named = policy(
+        {"Effect": "Deny", "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*"}
+    )
+    assert any('can only be "*"' in p for p in problems(named, "rcp"))
+    star = policy({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
+    assert any('cannot use "*"' in p for p in problems(star, "rcp"))
