@@ -75,6 +75,7 @@ class PolicySource:
 ResourceTest = Callable[[str, Mapping[str, ContextValue]], bool]
 
 
+@lru_cache(maxsize=8192)
 def arn_pattern_regex(pattern: str) -> str:
     """Regex source for a Resource pattern.
 
@@ -119,6 +120,7 @@ def _resolved_regex(template: Template, context: Mapping[str, ContextValue]) -> 
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def _any_text_regex(text: str) -> str:
     return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
 

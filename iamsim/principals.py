@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -67,6 +68,15 @@ class RequestPrincipal:
     def parse(
         cls, text: str, *, role_arn: str | None = None, has_boundary: bool = False
     ) -> RequestPrincipal:
+        """Read a caller from its ARN (memoised: callers repeat)."""
+        if not isinstance(text, str) or not isinstance(role_arn, str | None):
+            raise ValidationError(f"a principal must be an ARN, not `{text!r}`")
+        return _parse_principal(cls, text, role_arn, has_boundary)
+
+    @classmethod
+    def _parse(
+        cls, text: str, *, role_arn: str | None = None, has_boundary: bool = False
+    ) -> RequestPrincipal:
         """Read a caller from its ARN (or a service principal name, or ``anonymous``).
 
         For a role session, ``role_arn`` (the request's ``aws:PrincipalArn``) gives the role's
@@ -111,6 +121,13 @@ class RequestPrincipal:
     def has_identity_policies(self) -> bool:
         """Services and anonymous callers have no identity side to evaluate."""
         return self.kind not in (PrincipalKind.SERVICE, PrincipalKind.ANONYMOUS)
+
+
+@lru_cache(maxsize=4096)
+def _parse_principal(
+    cls: type[RequestPrincipal], text: str, role_arn: str | None, has_boundary: bool
+) -> RequestPrincipal:
+    return cls._parse(text, role_arn=role_arn, has_boundary=has_boundary)
 
 
 def _account_of(ident: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -48,16 +49,27 @@ def normalize_context(context: Mapping[str, Any] | None) -> dict[str, ContextVal
         )
     out: dict[str, ContextValue] = {}
     for key, value in context.items():
-        if not isinstance(key, str) or not key:
+        if type(key) is not str or not key:
             raise ValidationError(f"context key `{key!r}` must be a non-empty string")
         lowered = key.lower()
         if lowered in out:
             raise ValidationError(f"context key `{key}` is given twice (keys are case-insensitive)")
-        if isinstance(value, list | tuple):
+        if type(value) is str:  # the common case, checked first: this runs per request
+            out[lowered] = value
+        elif isinstance(value, list | tuple):
             out[lowered] = tuple(_text(v, key) for v in value)
         else:
             out[lowered] = _text(value, key)
     return out
+
+
+@lru_cache(maxsize=16384)
+def _arn_account(resource: str) -> str | None:
+    """The 12-digit account in a resource ARN (None for ``*`` or an ARN without one)."""
+    if resource == "*":
+        return None
+    account = Arn.parse(resource).account
+    return account if is_account_id(account) else None
 
 
 @attrs.frozen
@@ -108,15 +120,12 @@ class Request:
         if not isinstance(resource, str) or not resource:
             raise ValidationError(f"the resource must be an ARN or *, not `{resource!r}`")
         assumed = False
-        if resource != "*":
-            arn = Arn.parse(resource)
-            if resource_account is None:
-                if arn.account and is_account_id(arn.account):
-                    resource_account = arn.account
-                else:
-                    resource_account, assumed = principal.account, True
-        elif resource_account is None:
-            resource_account, assumed = principal.account, True
+        arn_account = _arn_account(resource)
+        if resource_account is None:
+            if arn_account:
+                resource_account = arn_account
+            else:
+                resource_account, assumed = principal.account, True
         if resource_account is not None and not is_account_id(resource_account):
             raise ValidationError(
                 f"resource_account `{resource_account}` is not a 12-digit account ID"
