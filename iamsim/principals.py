@@ -71,7 +71,7 @@ class RequestPrincipal:
         """Read a caller from its ARN (memoised: callers repeat)."""
         if not isinstance(text, str) or not isinstance(role_arn, str | None):
             raise ValidationError(f"a principal must be an ARN, not `{text!r}`")
-        return _parse_principal(cls, text, role_arn, has_boundary)
+        return _parse_principal(text, role_arn, has_boundary)
 
     @classmethod
     def _parse(
@@ -124,10 +124,8 @@ class RequestPrincipal:
 
 
 @lru_cache(maxsize=4096)
-def _parse_principal(
-    cls: type[RequestPrincipal], text: str, role_arn: str | None, has_boundary: bool
-) -> RequestPrincipal:
-    return cls._parse(text, role_arn=role_arn, has_boundary=has_boundary)
+def _parse_principal(text: str, role_arn: str | None, has_boundary: bool) -> RequestPrincipal:
+    return RequestPrincipal._parse(text, role_arn=role_arn, has_boundary=has_boundary)
 
 
 def _account_of(ident: str) -> str | None:

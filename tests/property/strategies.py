@@ -450,7 +450,11 @@ def statements(
         else:
             out["Principal"] = "*" if kind == "rcp" else draw(vocabulary.principals)
     action_name = "NotAction" if negate and draw(st.integers(0, 7)) == 0 else "Action"
-    out[action_name] = draw(one_or_many(vocabulary.actions))
+    # A customer managed RCP cannot use "*" as its Action.
+    action_entries = (
+        vocabulary.actions.filter(lambda a: a != "*") if kind == "rcp" else vocabulary.actions
+    )
+    out[action_name] = draw(one_or_many(action_entries))
     resource_name = (
         "NotResource" if vocabulary.negations and draw(st.integers(0, 7)) == 0 else "Resource"
     )

@@ -397,7 +397,7 @@ KINDS: tuple[Kind, ...] = ("identity", "resource", "boundary", "session", "scp",
 @st.composite
 def documents(draw: st.DrawFn) -> tuple[Kind, Doc]:
     """A valid policy of some kind; condition values sometimes JSON numbers or booleans, and
-    (but for RCPs, which need it) sometimes no Version."""
+    (but for SCPs and RCPs, which need it) sometimes no Version."""
     kind = draw(st.sampled_from(KINDS))
     doc = draw(policies(kind))
     body = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
@@ -408,7 +408,7 @@ def documents(draw: st.DrawFn) -> tuple[Kind, Doc]:
                     block[key] = int(values)
                 elif values in ("true", "false") and draw(st.booleans()):
                     block[key] = values == "true"
-    if kind != "rcp" and draw(st.integers(0, 4)) == 0:
+    if kind not in ("scp", "rcp") and draw(st.integers(0, 4)) == 0:
         del doc["Version"]
     return kind, doc
 
