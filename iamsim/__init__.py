@@ -15,6 +15,7 @@ from iamsim.arn import Arn
 from iamsim.compiled import PolicyType
 from iamsim.decision import Decision, MatchedStatement, Outcome
 from iamsim.engine import PolicySet
+from iamsim.entities import Account, Group, ManagedPolicy, Resource, Role, User
 from iamsim.errors import (
     AccessDenied,
     EntityAlreadyExists,
@@ -24,22 +25,32 @@ from iamsim.errors import (
     Problem,
     ValidationError,
 )
+from iamsim.evaluate import evaluate
 from iamsim.operators import OPERATORS
+from iamsim.organization import Organization, OrganizationalUnit, OrganizationRoot, OrgPolicy
 from iamsim.policy import Policy, PolicyKind, Statement
 from iamsim.request import Request
 from iamsim.simulate import simulate
+from iamsim.world import World
 
 __version__ = "0.1.0"
 
 __all__ = [
     "OPERATORS",
     "AccessDenied",
+    "Account",
     "Arn",
     "Decision",
     "EntityAlreadyExists",
+    "Group",
     "IamSimError",
+    "ManagedPolicy",
     "MatchedStatement",
     "NoSuchEntity",
+    "OrgPolicy",
+    "Organization",
+    "OrganizationRoot",
+    "OrganizationalUnit",
     "Outcome",
     "Policy",
     "PolicyError",
@@ -48,7 +59,12 @@ __all__ = [
     "PolicyType",
     "Problem",
     "Request",
+    "Resource",
+    "Role",
     "Statement",
+    "User",
     "ValidationError",
+    "World",
+    "evaluate",
     "simulate",
 ]

@@ -36,6 +36,10 @@ class StoredPolicy:
     source: PolicySource
     _compiled: CompiledPolicy | None = None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> StoredPolicy:
+        # The policy and its compiled form are immutable: a snapshot shares them.
+        return self
+
     @property
     def compiled(self) -> CompiledPolicy:
         """The compiled policy (compiled the first time it is asked for)."""

@@ -216,6 +216,14 @@ class CompiledStatement:
         """The statement's Sid."""
         return self.statement.sid
 
+    def with_source(self, source: PolicySource) -> CompiledStatement:
+        """The same compiled statement, labelled with another source (no recompilation)."""
+        clone = object.__new__(CompiledStatement)
+        for slot in CompiledStatement.__slots__:
+            object.__setattr__(clone, slot, getattr(self, slot))
+        clone.source = source
+        return clone
+
     def __repr__(self) -> str:
         sid = f" {self.sid!r}" if self.sid else ""
         return f"<statement {self.index}{sid} of {self.source}>"
@@ -228,6 +236,14 @@ class CompiledPolicy:
     policy: Policy
     source: PolicySource
     statements: tuple[CompiledStatement, ...] = attrs.field(eq=False, repr=False)
+
+    def relabel(self, source: PolicySource) -> CompiledPolicy:
+        """The same compiled policy under another name (e.g. which group attached it)."""
+        if source == self.source:
+            return self
+        return CompiledPolicy(
+            self.policy, source, tuple(s.with_source(source) for s in self.statements)
+        )
 
 
 def compile_policy(policy: Policy, source: PolicySource) -> CompiledPolicy:

@@ -1,0 +1,658 @@
+"""Read-only handles on what a World holds: accounts, users, groups, roles, policies, resources.
+
+A handle names an entity (account and name, or ARN) and reads the world's current state on every
+access, so a handle taken before a change sees the change, and one whose entity was deleted
+raises :class:`~iamsim.errors.NoSuchEntity`. Changes go through the handle's methods, which the
+world validates and applies atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from iamsim.errors import NoSuchEntity
+from iamsim.policy import Policy
+
+if TYPE_CHECKING:
+    from iamsim._state import (
+        AccountState,
+        GroupState,
+        ManagedPolicyState,
+        ResourceState,
+        RoleState,
+        UserState,
+    )
+    from iamsim.organization import OrganizationalUnit, OrganizationRoot, OrgPolicy
+    from iamsim.world import PolicyInput, World
+
+__all__ = ["Account", "Group", "ManagedPolicy", "Resource", "Role", "User"]
+
+
+class _Handle:
+    __slots__ = ("_world",)
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    @property
+    def world(self) -> World:
+        """The world this entity lives in."""
+        return self._world
+
+    def _repr_html_(self) -> str:
+        from iamsim._display import entity_html
+
+        text: str = entity_html(self)
+        return text
+
+
+class Account(_Handle):
+    """An AWS account: creates and holds users, groups, roles, managed policies and resources."""
+
+    __slots__ = ("_id",)
+
+    def __init__(self, world: World, account_id: str) -> None:
+        super().__init__(world)
+        self._id = account_id
+
+    def _state(self) -> AccountState:
+        return self._world._account_state(self._id)
+
+    @property
+    def id(self) -> str:
+        """The 12-digit account ID."""
+        return self._id
+
+    @property
+    def alias(self) -> str | None:
+        """The account alias, if set."""
+        return self._state().alias
+
+    @property
+    def arn(self) -> str:
+        """The account's root ARN, ``arn:aws:iam::ID:root``."""
+        return f"arn:aws:iam::{self._id}:root"
+
+    @property
+    def parent(self) -> OrganizationRoot | OrganizationalUnit | None:
+        """The organization root or OU the account sits in (None outside an organization)."""
+        return self._world._org_node(self._state().parent)
+
+    @property
+    def is_management_account(self) -> bool:
+        """Whether this is its organization's management account (SCPs and RCPs skip it)."""
+        org = self._world._org
+        return org is not None and org.management_account == self._id
+
+    @property
+    def users(self) -> tuple[User, ...]:
+        """Every user of the account."""
+        return tuple(User(self._world, self._id, n) for n in self._state().users)
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Every group of the account."""
+        return tuple(Group(self._world, self._id, n) for n in self._state().groups)
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """Every role of the account."""
+        return tuple(Role(self._world, self._id, n) for n in self._state().roles)
+
+    @property
+    def policies(self) -> tuple[ManagedPolicy, ...]:
+        """The account's customer managed policies."""
+        return tuple(ManagedPolicy(self._world, arn) for arn in self._state().policies)
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        """The resources added to the account."""
+        return tuple(Resource(self._world, arn) for arn in self._state().resources)
+
+    def user(self, name: str) -> User:
+        """The user called ``name``; raises NoSuchEntity."""
+        if name not in self._state().users:
+            raise NoSuchEntity(f"the user with name {name} cannot be found in account {self._id}")
+        return User(self._world, self._id, name)
+
+    def group(self, name: str) -> Group:
+        """The group called ``name``; raises NoSuchEntity."""
+        if name not in self._state().groups:
+            raise NoSuchEntity(f"the group with name {name} cannot be found in account {self._id}")
+        return Group(self._world, self._id, name)
+
+    def role(self, name: str) -> Role:
+        """The role called ``name``; raises NoSuchEntity."""
+        if name not in self._state().roles:
+            raise NoSuchEntity(f"the role with name {name} cannot be found in account {self._id}")
+        return Role(self._world, self._id, name)
+
+    def policy(self, name_or_arn: str) -> ManagedPolicy:
+        """A customer managed policy of this account, by name or ARN; raises NoSuchEntity."""
+        state = self._state()
+        if name_or_arn in state.policies:
+            return ManagedPolicy(self._world, name_or_arn)
+        for arn, policy in state.policies.items():
+            if policy.name == name_or_arn:
+                return ManagedPolicy(self._world, arn)
+        raise NoSuchEntity(f"policy {name_or_arn} does not exist in account {self._id}")
+
+    def resource(self, arn: str) -> Resource:
+        """A resource added to this account; raises NoSuchEntity."""
+        if arn not in self._state().resources:
+            raise NoSuchEntity(f"resource {arn} was not added to account {self._id}")
+        return Resource(self._world, arn)
+
+    # -- changes
+
+    def create_user(
+        self,
+        name: str,
+        *,
+        path: str = "/",
+        groups: Sequence[str] = (),
+        policies: Sequence[PolicyInput] | Mapping[str, PolicyInput] = (),
+        managed_policies: Sequence[str] = (),
+        boundary: str | PolicyInput | None = None,
+        tags: Mapping[str, str] | None = None,
+        mfa: bool = False,
+    ) -> User:
+        """Create an IAM user. ``mfa=True`` gives it a virtual MFA device (``user.mfa_serial``)."""
+        self._world._create_user(
+            self._id, name, path, groups, policies, managed_policies, boundary, tags, mfa
+        )
+        return User(self._world, self._id, name)
+
+    def create_group(
+        self,
+        name: str,
+        *,
+        path: str = "/",
+        policies: Sequence[PolicyInput] | Mapping[str, PolicyInput] = (),
+        managed_policies: Sequence[str] = (),
+    ) -> Group:
+        """Create a group (groups hold policies for their users; they are never principals)."""
+        self._world._create_group(self._id, name, path, policies, managed_policies)
+        return Group(self._world, self._id, name)
+
+    def create_role(
+        self,
+        name: str,
+        *,
+        trust_policy: PolicyInput,
+        path: str = "/",
+        policies: Sequence[PolicyInput] | Mapping[str, PolicyInput] = (),
+        managed_policies: Sequence[str] = (),
+        boundary: str | PolicyInput | None = None,
+        tags: Mapping[str, str] | None = None,
+        max_session_duration: int = 3600,
+        description: str = "",
+    ) -> Role:
+        """Create a role with its trust policy (the resource policy of ``sts:AssumeRole``)."""
+        self._world._create_role(
+            self._id,
+            name,
+            trust_policy,
+            path,
+            policies,
+            managed_policies,
+            boundary,
+            tags,
+            max_session_duration,
+            description,
+        )
+        return Role(self._world, self._id, name)
+
+    def create_policy(
+        self, name: str, document: PolicyInput, *, path: str = "/", description: str = ""
+    ) -> ManagedPolicy:
+        """Create a customer managed policy; attach it by ARN with ``managed_policies=``."""
+        arn = self._world._create_managed_policy(self._id, name, document, path, description)
+        return ManagedPolicy(self._world, arn)
+
+    def add_resource(
+        self, arn: str, *, policy: PolicyInput | None = None, tags: Mapping[str, str] | None = None
+    ) -> Resource:
+        """Add a resource (an S3 bucket, an SQS queue, a KMS key...) with its resource policy."""
+        self._world._add_resource(self._id, arn, policy, tags)
+        return Resource(self._world, arn)
+
+    def attach_scp(
+        self, policy: PolicyInput | OrgPolicy | str, *, name: str | None = None
+    ) -> OrgPolicy:
+        """Attach an SCP to this account (a document, or an existing organization policy)."""
+        return self._world._attach_org_policy("scp", ("account", self._id), policy, name)
+
+    def detach_scp(self, policy_or_name: OrgPolicy | str) -> None:
+        """Detach an SCP from this account."""
+        self._world._detach_org_policy("scp", ("account", self._id), policy_or_name)
+
+    def attach_rcp(
+        self, policy: PolicyInput | OrgPolicy | str, *, name: str | None = None
+    ) -> OrgPolicy:
+        """Attach an RCP to this account."""
+        return self._world._attach_org_policy("rcp", ("account", self._id), policy, name)
+
+    def detach_rcp(self, policy_or_name: OrgPolicy | str) -> None:
+        """Detach an RCP from this account."""
+        self._world._detach_org_policy("rcp", ("account", self._id), policy_or_name)
+
+    def __repr__(self) -> str:
+        alias = f" ({self.alias})" if self._world._accounts.get(self._id) and self.alias else ""
+        return f"<Account {self._id}{alias}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Account) and other._world is self._world and other._id == self._id
+
+    def __hash__(self) -> int:
+        return hash(("account", self._id))
+
+
+class _Named(_Handle):
+    """A user, group or role: an account and a name."""
+
+    __slots__ = ("_account", "_name")
+    _kind = ""
+
+    def __init__(self, world: World, account_id: str, name: str) -> None:
+        super().__init__(world)
+        self._account = account_id
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """The entity's friendly name."""
+        return self._name
+
+    @property
+    def account(self) -> Account:
+        """The account it belongs to."""
+        return Account(self._world, self._account)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._account}/{self._name}>"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and isinstance(other, _Named)
+            and other._world is self._world
+            and (other._account, other._name) == (self._account, self._name)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._kind, self._account, self._name))
+
+
+class User(_Named):
+    """An IAM user: a long-term principal with its own and its groups' policies."""
+
+    __slots__ = ()
+    _kind = "user"
+
+    def _state(self) -> UserState:
+        return self._world._user_state(self._account, self._name)
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:iam::ACCOUNT:user/PATH/NAME``."""
+        return self._state().arn
+
+    @property
+    def id(self) -> str:
+        """The unique ID (``AIDA…``), the value of ``aws:userid``."""
+        return self._state().id
+
+    @property
+    def path(self) -> str:
+        """The IAM path."""
+        return self._state().path
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """The user's tags (``aws:PrincipalTag/…`` when it calls)."""
+        return MappingProxyType(dict(self._state().tags))
+
+    @property
+    def mfa_serial(self) -> str | None:
+        """The ARN of its virtual MFA device, if it has one."""
+        return self._state().mfa_serial
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """The groups it belongs to."""
+        return tuple(Group(self._world, self._account, g) for g in self._state().groups)
+
+    @property
+    def inline_policies(self) -> Mapping[str, Policy]:
+        """Inline policies by name."""
+        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
+
+    @property
+    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
+        """Attached managed policies."""
+        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
+
+    @property
+    def boundary(self) -> ManagedPolicy | None:
+        """The permissions boundary, if set."""
+        arn = self._state().boundary
+        return None if arn is None else ManagedPolicy(self._world, arn)
+
+    def put_policy(self, name: str, document: PolicyInput) -> None:
+        """Add or replace an inline policy."""
+        self._world._put_inline("user", self._account, self._name, name, document)
+
+    def delete_policy(self, name: str) -> None:
+        """Remove an inline policy."""
+        self._world._delete_inline("user", self._account, self._name, name)
+
+    def attach_policy(self, arn: str) -> None:
+        """Attach a managed policy."""
+        self._world._attach_managed("user", self._account, self._name, arn)
+
+    def detach_policy(self, arn: str) -> None:
+        """Detach a managed policy."""
+        self._world._detach_managed("user", self._account, self._name, arn)
+
+    def set_boundary(self, boundary: str | PolicyInput | None) -> None:
+        """Set (or with None, remove) the permissions boundary."""
+        self._world._set_boundary("user", self._account, self._name, boundary)
+
+    def add_to_group(self, group: str) -> None:
+        """Add the user to a group of its account."""
+        self._world._group_membership(self._account, self._name, group, add=True)
+
+    def remove_from_group(self, group: str) -> None:
+        """Remove the user from a group."""
+        self._world._group_membership(self._account, self._name, group, add=False)
+
+    def tag(self, tags: Mapping[str, str]) -> None:
+        """Add or replace tags."""
+        self._world._tag("user", self._account, self._name, tags)
+
+    def delete(self) -> None:
+        """Delete the user."""
+        self._world._delete_entity("user", self._account, self._name)
+
+
+class Group(_Named):
+    """An IAM group: policies shared by its users. Groups are never principals."""
+
+    __slots__ = ()
+    _kind = "group"
+
+    def _state(self) -> GroupState:
+        return self._world._group_state(self._account, self._name)
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:iam::ACCOUNT:group/PATH/NAME``."""
+        return self._state().arn
+
+    @property
+    def path(self) -> str:
+        """The IAM path."""
+        return self._state().path
+
+    @property
+    def users(self) -> tuple[User, ...]:
+        """The users in this group."""
+        state = self._world._account_state(self._account)
+        return tuple(
+            User(self._world, self._account, u.name)
+            for u in state.users.values()
+            if self._name in u.groups
+        )
+
+    @property
+    def inline_policies(self) -> Mapping[str, Policy]:
+        """Inline policies by name."""
+        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
+
+    @property
+    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
+        """Attached managed policies."""
+        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
+
+    def put_policy(self, name: str, document: PolicyInput) -> None:
+        """Add or replace an inline policy."""
+        self._world._put_inline("group", self._account, self._name, name, document)
+
+    def delete_policy(self, name: str) -> None:
+        """Remove an inline policy."""
+        self._world._delete_inline("group", self._account, self._name, name)
+
+    def attach_policy(self, arn: str) -> None:
+        """Attach a managed policy."""
+        self._world._attach_managed("group", self._account, self._name, arn)
+
+    def detach_policy(self, arn: str) -> None:
+        """Detach a managed policy."""
+        self._world._detach_managed("group", self._account, self._name, arn)
+
+    def delete(self) -> None:
+        """Delete the group (its users stay, without it)."""
+        self._world._delete_entity("group", self._account, self._name)
+
+
+class Role(_Named):
+    """An IAM role: assumed for temporary credentials; its trust policy is its resource policy."""
+
+    __slots__ = ()
+    _kind = "role"
+
+    def _state(self) -> RoleState:
+        return self._world._role_state(self._account, self._name)
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:iam::ACCOUNT:role/PATH/NAME``."""
+        return self._state().arn
+
+    @property
+    def id(self) -> str:
+        """The unique ID (``AROA…``)."""
+        return self._state().id
+
+    @property
+    def path(self) -> str:
+        """The IAM path."""
+        return self._state().path
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """The role's tags."""
+        return MappingProxyType(dict(self._state().tags))
+
+    @property
+    def trust_policy(self) -> Policy:
+        """The trust policy (who may assume the role)."""
+        return self._state().trust.policy
+
+    @property
+    def max_session_duration(self) -> int:
+        """The longest session, in seconds (3600 to 43200)."""
+        return self._state().max_session_duration
+
+    @property
+    def service_linked(self) -> bool:
+        """Whether this is a service-linked role (path ``/aws-service-role/``)."""
+        return self._state().service_linked
+
+    @property
+    def inline_policies(self) -> Mapping[str, Policy]:
+        """Inline policies by name."""
+        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
+
+    @property
+    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
+        """Attached managed policies."""
+        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
+
+    @property
+    def boundary(self) -> ManagedPolicy | None:
+        """The permissions boundary, if set."""
+        arn = self._state().boundary
+        return None if arn is None else ManagedPolicy(self._world, arn)
+
+    def update_trust_policy(self, document: PolicyInput) -> None:
+        """Replace the trust policy."""
+        self._world._update_trust(self._account, self._name, document)
+
+    def put_policy(self, name: str, document: PolicyInput) -> None:
+        """Add or replace an inline policy."""
+        self._world._put_inline("role", self._account, self._name, name, document)
+
+    def delete_policy(self, name: str) -> None:
+        """Remove an inline policy."""
+        self._world._delete_inline("role", self._account, self._name, name)
+
+    def attach_policy(self, arn: str) -> None:
+        """Attach a managed policy."""
+        self._world._attach_managed("role", self._account, self._name, arn)
+
+    def detach_policy(self, arn: str) -> None:
+        """Detach a managed policy."""
+        self._world._detach_managed("role", self._account, self._name, arn)
+
+    def set_boundary(self, boundary: str | PolicyInput | None) -> None:
+        """Set (or with None, remove) the permissions boundary."""
+        self._world._set_boundary("role", self._account, self._name, boundary)
+
+    def tag(self, tags: Mapping[str, str]) -> None:
+        """Add or replace tags."""
+        self._world._tag("role", self._account, self._name, tags)
+
+    def delete(self) -> None:
+        """Delete the role."""
+        self._world._delete_entity("role", self._account, self._name)
+
+
+class ManagedPolicy(_Handle):
+    """A managed policy (customer managed, or AWS managed under ``arn:aws:iam::aws:policy/``)."""
+
+    __slots__ = ("_arn",)
+
+    def __init__(self, world: World, arn: str) -> None:
+        super().__init__(world)
+        self._arn = arn
+
+    def _state(self) -> ManagedPolicyState:
+        return self._world._managed_state(self._arn)
+
+    @property
+    def arn(self) -> str:
+        """The policy ARN."""
+        return self._arn
+
+    @property
+    def name(self) -> str:
+        """The policy name."""
+        return self._state().name
+
+    @property
+    def path(self) -> str:
+        """The IAM path."""
+        return self._state().path
+
+    @property
+    def id(self) -> str:
+        """The policy ID (``ANPA…``)."""
+        return self._state().id
+
+    @property
+    def document(self) -> Policy:
+        """The default version's document."""
+        return self._state().default.policy
+
+    @property
+    def default_version(self) -> str:
+        """The default version ID (``v1``…)."""
+        return self._state().default_version
+
+    @property
+    def versions(self) -> Mapping[str, Policy]:
+        """Every version's document, by version ID."""
+        return MappingProxyType({v: s.policy for v, s in self._state().versions.items()})
+
+    def create_version(self, document: PolicyInput, *, set_as_default: bool = True) -> str:
+        """Add a version (at most five are kept, as in IAM); returns its ID."""
+        return self._world._create_policy_version(self._arn, document, set_as_default)
+
+    def set_default_version(self, version_id: str) -> None:
+        """Make another version the default."""
+        self._world._set_default_version(self._arn, version_id)
+
+    def __repr__(self) -> str:
+        return f"<ManagedPolicy {self._arn}>"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ManagedPolicy)
+            and other._world is self._world
+            and other._arn == self._arn
+        )
+
+    def __hash__(self) -> int:
+        return hash(("policy", self._arn))
+
+
+class Resource(_Handle):
+    """A resource with its resource-based policy and tags (an S3 bucket, a queue, a key...)."""
+
+    __slots__ = ("_arn",)
+
+    def __init__(self, world: World, arn: str) -> None:
+        super().__init__(world)
+        self._arn = arn
+
+    def _state(self) -> ResourceState:
+        return self._world._resource_state(self._arn)
+
+    @property
+    def arn(self) -> str:
+        """The resource ARN."""
+        return self._arn
+
+    @property
+    def account(self) -> Account:
+        """The account that owns it."""
+        return Account(self._world, self._state().account)
+
+    @property
+    def policy(self) -> Policy | None:
+        """Its resource-based policy, if any."""
+        stored = self._state().policy
+        return None if stored is None else stored.policy
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """Its tags (``aws:ResourceTag/…``)."""
+        return MappingProxyType(dict(self._state().tags))
+
+    def set_policy(self, document: PolicyInput | None) -> None:
+        """Replace (or with None, remove) the resource policy."""
+        self._world._set_resource_policy(self._arn, document)
+
+    def tag(self, tags: Mapping[str, str]) -> None:
+        """Add or replace tags."""
+        self._world._tag_resource(self._arn, tags)
+
+    def __repr__(self) -> str:
+        return f"<Resource {self._arn}>"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Resource) and other._world is self._world and other._arn == self._arn
+        )
+
+    def __hash__(self) -> int:
+        return hash(("resource", self._arn))
+
+
+def describe(entity: Any) -> str:
+    """A short label for a handle, used in explanations."""
+    return repr(entity)
