@@ -26,6 +26,7 @@ from iamsim.errors import (
     ValidationError,
 )
 from iamsim.evaluate import evaluate
+from iamsim.loaders import LoadError, load_world
 from iamsim.operators import OPERATORS
 from iamsim.organization import Organization, OrganizationalUnit, OrganizationRoot, OrgPolicy
 from iamsim.policy import Policy, PolicyKind, Statement
@@ -44,6 +45,7 @@ __all__ = [
     "EntityAlreadyExists",
     "Group",
     "IamSimError",
+    "LoadError",
     "ManagedPolicy",
     "MatchedStatement",
     "NoSuchEntity",
@@ -66,5 +68,6 @@ __all__ = [
     "ValidationError",
     "World",
     "evaluate",
+    "load_world",
     "simulate",
 ]

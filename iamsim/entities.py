@@ -219,6 +219,22 @@ class Account(_Handle):
         self._world._add_resource(self._id, arn, policy, tags)
         return Resource(self._world, arn)
 
+    @property
+    def scps(self) -> tuple[OrgPolicy, ...]:
+        """The SCPs attached directly to this account."""
+        from iamsim.organization import OrgPolicy
+
+        attached = self._world._attached("scp", ("account", self._id))
+        return tuple(OrgPolicy(self._world, p) for p in attached)
+
+    @property
+    def rcps(self) -> tuple[OrgPolicy, ...]:
+        """The RCPs attached directly to this account."""
+        from iamsim.organization import OrgPolicy
+
+        attached = self._world._attached("rcp", ("account", self._id))
+        return tuple(OrgPolicy(self._world, p) for p in attached)
+
     def attach_scp(
         self, policy: PolicyInput | OrgPolicy | str, *, name: str | None = None
     ) -> OrgPolicy:

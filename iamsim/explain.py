@@ -180,9 +180,16 @@ def explain(decision: Decision, policy_set: PolicySet) -> str:
         f"  why: {_why(decision, policy_set)}",
     ]
     determining = decision.determining_statements
-    if determining:
+    guardrails = (PolicyType.SCP, PolicyType.RCP)
+    shown = [s for s in determining if s.effect == "Deny" or s.policy_type not in guardrails]
+    if shown:
         lines.append("  decided by:")
-        lines += [f"    - {s}" + _position(s) for s in determining]
+        lines += [f"    - {s}" + _position(s) for s in shown]
+    for policy_type, label in ((PolicyType.SCP, "SCP"), (PolicyType.RCP, "RCP")):
+        allows = [s for s in determining if s.policy_type is policy_type and s.effect == "Allow"]
+        if allows:
+            levels = dict.fromkeys(s.policy_name for s in allows)
+            lines.append(f"  every {label} level allows: " + "; ".join(levels))
     verdicts = decision.verdicts
     if verdicts:
         lines.append("  policy types: " + ", ".join(f"{k} {v}" for k, v in verdicts.items()))

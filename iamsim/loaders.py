@@ -115,7 +115,7 @@ def _known(entry: Mapping[str, Any], keys: tuple[str, ...], what: str) -> None:
 # -- the world file --------------------------------------------------------------------------
 
 _TOP_KEYS = ("now", "organization", "accounts", "aws_managed_policies")
-_ORG_KEYS = ("management_account", "policies", "scps", "rcps", "ous")
+_ORG_KEYS = ("id", "management_account", "policies", "scps", "rcps", "ous")
 _OU_KEYS = ("name", "scps", "rcps", "ous")
 _ACCOUNT_KEYS = (
     "id",
@@ -173,7 +173,16 @@ def load_world(source: str | Path | Mapping[str, Any]) -> World:
         with ctx.at("organization"):
             org_data = _mapping(org_data, "organization")
             _known(org_data, _ORG_KEYS, "organization")
-            org = world.create_organization(str(org_data["management_account"]))
+            management = str(org_data["management_account"])
+            alias = next(
+                (
+                    a.get("alias")
+                    for a in _list(data.get("accounts"), "accounts")
+                    if isinstance(a, Mapping) and str(a.get("id")) == management
+                ),
+                None,
+            )
+            org = world.create_organization(management, org_id=org_data.get("id"), alias=alias)
             for index, entry in enumerate(_list(org_data.get("policies"), "policies")):
                 with ctx.at(f"policies[{index}] {_name(entry)}"):
                     _define_org_policy(world, entry)
@@ -266,9 +275,7 @@ def _build_account(
     org = world.organization
     ou_name = entry.get("ou")
     if org is not None and account_id == org.management_account.id:
-        account = org.management_account
-        if entry.get("alias"):
-            raise ValidationError("give the management account's alias under accounts without ou")
+        account = org.management_account  # created with the organization (and its alias)
     else:
         target = None
         if ou_name is not None:

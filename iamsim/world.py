@@ -8,6 +8,7 @@ policy sets; parsed and compiled policies themselves are kept and reused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -238,10 +239,7 @@ class World:
         if account_id in self._accounts:
             raise EntityAlreadyExists(f"account {account_id} already exists")
         if alias is not None:
-            if not isinstance(alias, str) or not alias or is_account_id(alias):
-                raise ValidationError(f"`{alias}` is not a valid account alias")
-            if alias in self._aliases:
-                raise EntityAlreadyExists(f"the alias {alias} is already in use")
+            self._check_alias(alias)
         parent = None
         if ou is not None:
             parent = self._node_id(ou)
@@ -251,6 +249,20 @@ class World:
         self._changed()
         return Account(self, account_id)
 
+    def _check_alias(self, alias: Any) -> None:
+        if (
+            not isinstance(alias, str)
+            or not re.fullmatch(r"[a-z0-9](-?[a-z0-9])*", alias)
+            or len(alias) > 63
+            or is_account_id(alias)
+        ):
+            raise ValidationError(
+                f"`{alias}` is not a valid account alias: 3 to 63 lowercase letters, digits and "
+                "hyphens"
+            )
+        if alias in self._aliases:
+            raise EntityAlreadyExists(f"the alias {alias} is already in use")
+
     def _new_account(self, account_id: str, alias: str | None, parent: str | None) -> AccountState:
         state = AccountState(account_id, alias, parent)
         if parent is not None:
@@ -258,14 +270,27 @@ class World:
             state.rcps.append(_FULL_IDS["rcp"])
         return state
 
-    def create_organization(self, management_account_id: str) -> Organization:
-        """Create the organization and its management account (which SCPs and RCPs skip)."""
+    def create_organization(
+        self, management_account_id: str, *, org_id: str | None = None, alias: str | None = None
+    ) -> Organization:
+        """Create the organization and its management account (which SCPs and RCPs skip).
+
+        ``org_id`` fixes the organization ID (``o-`` and 10 to 32 lowercase letters or digits);
+        by default one is derived from the management account.
+        """
         check_account_id(management_account_id)
+        if org_id is not None and not re.fullmatch(r"o-[a-z0-9]{10,32}", str(org_id)):
+            raise ValidationError(
+                f"`{org_id}` is not an organization ID (o- and 10 to 32 "
+                "lowercase letters or digits)"
+            )
+        if alias is not None:
+            self._check_alias(alias)
         if self._org is not None:
             raise EntityAlreadyExists("this world already has an organization")
         if management_account_id in self._accounts:
             raise EntityAlreadyExists(f"account {management_account_id} already exists")
-        org_id = "o-" + digest(f"org:{management_account_id}", 10)
+        org_id = org_id or "o-" + digest(f"org:{management_account_id}", 10)
         root_id = "r-" + digest(f"root:{org_id}", 4)
         org = OrgState(org_id, management_account_id, root_id)
         for kind, document in (("scp", FULL_AWS_ACCESS), ("rcp", RCP_FULL_AWS_ACCESS)):
@@ -281,8 +306,10 @@ class World:
         org.root_rcps.append(_FULL_IDS["rcp"])
         self._org = org
         self._accounts[management_account_id] = self._new_account(
-            management_account_id, None, root_id
+            management_account_id, alias, root_id
         )
+        if alias is not None:
+            self._aliases[alias] = management_account_id
         self._changed()
         return Organization(self)
 
