@@ -58,7 +58,8 @@ def test_entities_expose_what_aws_shows(world: iamsim.World) -> None:
         "alice", path="/eng/", groups=["Developers"], mfa=True, tags={"team": "blue"}
     )
     assert alice.arn == "arn:aws:iam::111111111111:user/eng/alice"
-    assert alice.id.startswith("AIDA") and len(alice.id) == 21
+    assert alice.id.startswith("AIDA")
+    assert len(alice.id) == 21
     assert alice.mfa_serial == "arn:aws:iam::111111111111:mfa/alice"
     assert [g.name for g in alice.groups] == ["Developers"]
     assert dict(alice.tags) == {"team": "blue"}
@@ -197,7 +198,8 @@ def test_clock(world: iamsim.World) -> None:
 
 def test_organization_structure(world: iamsim.World) -> None:
     org = world.create_organization("999999999999")
-    assert org.id.startswith("o-") and len(org.id) == 12
+    assert org.id.startswith("o-")
+    assert len(org.id) == 12
     assert org.root.id.startswith("r-")
     assert org.management_account.id == "999999999999"
     assert org.management_account.is_management_account
