@@ -65,6 +65,7 @@ class ResourceSide:
     policy: CompiledPolicy | None
     rcps: tuple[tuple[CompiledPolicy, ...], ...]
     context: Mapping[str, ContextValue]
+    assumed_account: bool = False
 
 
 class SessionLike(Protocol):
@@ -291,17 +292,21 @@ def resource_side(world: World, resource: str, caller_account: str) -> ResourceS
                 account_id = Arn.parse(resource).account or None
             # A resource the world does not hold belongs to the account in its ARN, or (no
             # account in the ARN) to the caller's own account.
-            account_id = account_id or caller_account
             key, policy, tags = ("unknown", account_id), None, {}
     owner = account_id or caller_account
     return world._cached(
         ("resource-side", key, owner),
-        lambda: _build_resource_side(world, key, owner, policy, tags),
+        lambda: _build_resource_side(world, key, owner, policy, tags, account_id is None),
     )
 
 
 def _build_resource_side(
-    world: World, key: Any, account_id: str, policy: StoredPolicy | None, tags: Mapping[str, str]
+    world: World,
+    key: Any,
+    account_id: str,
+    policy: StoredPolicy | None,
+    tags: Mapping[str, str],
+    assumed: bool,
 ) -> ResourceSide:
     context: dict[str, ContextValue] = {"aws:resourceaccount": account_id}
     account = world._accounts.get(account_id)
@@ -311,7 +316,7 @@ def _build_resource_side(
         rcps = org_levels(world, account, "rcp")
     context.update(_tags("resource", tags))
     compiled = None if policy is None else policy.compiled
-    return ResourceSide(key, account_id, compiled, rcps, context)
+    return ResourceSide(key, account_id, compiled, rcps, context, assumed)
 
 
 def evaluate(
@@ -367,6 +372,11 @@ def evaluate(
     if context:
         merged.update(normalize_context(context))
     request = Request.build(
-        side.principal, action, resource, resource_account=res.account, context=merged
+        side.principal,
+        action,
+        resource,
+        resource_account=res.account,
+        context=merged,
+        resource_account_assumed=res.assumed_account,
     )
     return policy_set.evaluate(request)

@@ -99,6 +99,7 @@ class Request:
         resource_account: str | None = None,
         context: Mapping[str, Any] | None = None,
         has_boundary: bool = False,
+        resource_account_assumed: bool = False,
     ) -> Request:
         """Validate and normalise a request.
 
@@ -119,7 +120,7 @@ class Request:
             raise ValidationError(f"`{action}` is not an action: use service:ActionName")
         if not isinstance(resource, str) or not resource:
             raise ValidationError(f"the resource must be an ARN or *, not `{resource!r}`")
-        assumed = False
+        assumed = resource_account_assumed
         arn_account = _arn_account(resource)
         if resource_account is None:
             if arn_account:
