@@ -163,7 +163,7 @@ class PolicySet:
         identity: Iterable[PolicyInput] = (),
         resource: PolicyInput | None = None,
         boundary: PolicyInput | None = None,
-        session: PolicyInput | None = None,
+        session: PolicyInput | Sequence[PolicyInput] | None = None,
         scps: Iterable[Iterable[PolicyInput]] = (),
         rcps: Iterable[Iterable[PolicyInput]] = (),
         scp_level_names: Sequence[str] | None = None,
@@ -193,12 +193,21 @@ class PolicySet:
                 PolicySource(PolicyType.BOUNDARY, "permissions boundary"),
             )
         )
-        self.session = (
-            None
-            if session is None
-            else _compile(
-                session, PolicyKind.SESSION, PolicySource(PolicyType.SESSION, "session policy")
+        if session is None:
+            sessions: list[PolicyInput] = []
+        elif isinstance(session, Policy | Mapping | str | bytes | CompiledPolicy):
+            sessions = [session]
+        else:
+            sessions = list(session)
+        #: Session policies (an inline one and managed ones passed to AssumeRole): the session
+        #: may do what any of them allows, within the role's permissions.
+        self.sessions = tuple(
+            _compile(
+                p,
+                PolicyKind.SESSION,
+                PolicySource(PolicyType.SESSION, "session policy" + (f" {i}" if i else "")),
             )
+            for i, p in enumerate(sessions)
         )
         self.scps = self._levels(scps, PolicyType.SCP, PolicyKind.SCP, scp_level_names)
         self.rcps = self._levels(rcps, PolicyType.RCP, PolicyKind.RCP, rcp_level_names)
@@ -206,7 +215,7 @@ class PolicySet:
             self.identity,
             (self.resource,) if self.resource else (),
             (self.boundary,) if self.boundary else (),
-            (self.session,) if self.session else (),
+            self.sessions,
             *self.scps,
             *self.rcps,
         ]
@@ -314,7 +323,7 @@ class PolicySet:
             out["resource"] = verdict(PolicyType.RESOURCE)
         if self.boundary is not None:
             out["boundary"] = verdict(PolicyType.BOUNDARY)
-        if self.session is not None:
+        if self.sessions:
             out["session"] = verdict(PolicyType.SESSION)
         for name, levels, applies in (
             ("scp", self.scps, scps_apply(request.principal)),
@@ -461,7 +470,7 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
     root = caller.kind is PrincipalKind.ROOT
     identity_ok = root or bool(identity)
     boundary_ok = root or policy_set.boundary is None or bool(boundary)
-    session_ok = root or policy_set.session is None or bool(session)
+    session_ok = root or not policy_set.sessions or bool(session)
     caps = boundary + session
     if request.same_account:
         if resource:

@@ -50,7 +50,7 @@ class PrincipalSide:
     account: str
     identity: tuple[CompiledPolicy, ...]
     boundary: CompiledPolicy | None
-    session: CompiledPolicy | None
+    sessions: tuple[CompiledPolicy, ...]
     scps: tuple[tuple[CompiledPolicy, ...], ...]
     context: Mapping[str, ContextValue]
     service_linked: bool = False
@@ -210,7 +210,7 @@ def _user_side(world: World, user: User) -> PrincipalSide:
         account.id,
         tuple(identity),
         boundary,
-        None,
+        (),
         org_levels(world, account, "scp"),
         context,
     )
@@ -256,7 +256,7 @@ def _role_side(world: World, role: Role) -> PrincipalSide:
         account.id,
         tuple(identity),
         boundary,
-        None,
+        (),
         scps,
         context,
         state.service_linked,
@@ -357,7 +357,7 @@ def evaluate(
             identity=side.identity,
             resource=res.policy,
             boundary=side.boundary,
-            session=side.session,
+            session=side.sessions,
             scps=side.scps,
             rcps=rcps,
         ),
