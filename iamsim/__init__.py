@@ -13,6 +13,13 @@
 
 from iamsim.arn import Arn
 from iamsim.compiled import PolicyType
+from iamsim.console import (
+    ConsoleSession,
+    SwitchRoleLink,
+    parse_switch_role_url,
+    sign_in,
+    switch_role_url,
+)
 from iamsim.decision import Decision, MatchedStatement, Outcome
 from iamsim.engine import PolicySet
 from iamsim.entities import Account, Group, ManagedPolicy, Resource, Role, User
@@ -32,6 +39,14 @@ from iamsim.organization import Organization, OrganizationalUnit, OrganizationRo
 from iamsim.policy import Policy, PolicyKind, Statement
 from iamsim.request import Request
 from iamsim.simulate import simulate
+from iamsim.sts import (
+    Credentials,
+    RoleSession,
+    UserSession,
+    assume_role,
+    get_caller_identity,
+    get_session_token,
+)
 from iamsim.world import World
 
 __version__ = "0.1.0"
@@ -41,6 +56,8 @@ __all__ = [
     "AccessDenied",
     "Account",
     "Arn",
+    "ConsoleSession",
+    "Credentials",
     "Decision",
     "EntityAlreadyExists",
     "Group",
@@ -63,11 +80,20 @@ __all__ = [
     "Request",
     "Resource",
     "Role",
+    "RoleSession",
     "Statement",
+    "SwitchRoleLink",
     "User",
+    "UserSession",
     "ValidationError",
     "World",
+    "assume_role",
     "evaluate",
+    "get_caller_identity",
+    "get_session_token",
     "load_world",
+    "parse_switch_role_url",
+    "sign_in",
     "simulate",
+    "switch_role_url",
 ]

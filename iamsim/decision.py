@@ -51,6 +51,8 @@ class Reason(enum.Enum):
     SCP_NO_ALLOW = "no service control policy at a level allows"
     RESOURCE_POLICY_REQUIRED = "the resource's own policy must allow and does not"
     ROOT_CANNOT_ASSUME = "the root user cannot assume a role"
+    CREDENTIALS_EXPIRED = "the caller's temporary credentials have expired"
+    TEMPORARY_CREDENTIALS_RESTRICTED = "these temporary credentials cannot call this API"
     RESOURCE_DIRECT = "a resource-based policy names the caller"
     RESOURCE_ROLE = "a resource-based policy names the caller's role"
     RESOURCE_ONLY = "a resource-based policy allows (the caller has no identity policies)"

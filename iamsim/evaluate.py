@@ -13,6 +13,7 @@ Context keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policie
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -21,6 +22,7 @@ from iamsim._state import AccountState, ManagedPolicyState, StoredPolicy
 from iamsim.arn import Arn
 from iamsim.compiled import CompiledPolicy, PolicySource, PolicyType
 from iamsim.conditions import ContextValue
+from iamsim.decision import Decision, Outcome, Reason
 from iamsim.engine import PolicySet
 from iamsim.entities import Role, User
 from iamsim.errors import ValidationError
@@ -28,7 +30,6 @@ from iamsim.principals import PrincipalKind, RequestPrincipal
 from iamsim.request import Request, normalize_context
 
 if TYPE_CHECKING:
-    from iamsim.decision import Decision
     from iamsim.world import World
 
 __all__ = [
@@ -54,6 +55,9 @@ class PrincipalSide:
     scps: tuple[tuple[CompiledPolicy, ...], ...]
     context: Mapping[str, ContextValue]
     service_linked: bool = False
+    expires_at: datetime | None = None  # temporary credentials stop working then
+    mfa_at: datetime | None = None  # when MFA was used: aws:MultiFactorAuthAge counts from it
+    restricted: bool = False  # GetSessionToken credentials: no IAM without MFA, little STS
 
 
 @attrs.frozen
@@ -368,6 +372,8 @@ def evaluate(
         "aws:epochtime": str(int(now.timestamp())),
     }
     merged.update(side.context)
+    if side.mfa_at is not None:
+        merged["aws:multifactorauthage"] = str(int((now - side.mfa_at).total_seconds()))
     merged.update(res.context)
     if context:
         merged.update(normalize_context(context))
@@ -379,4 +385,27 @@ def evaluate(
         context=merged,
         resource_account_assumed=res.assumed_account,
     )
+    if side.expires_at is not None and now >= side.expires_at:
+        return Decision(
+            Outcome.IMPLICIT_DENY, Reason.CREDENTIALS_EXPIRED, request, policy_set, (), (), ()
+        )
+    if side.restricted and _restricted(request.action_lower, side.mfa_at is not None):
+        return Decision(
+            Outcome.IMPLICIT_DENY,
+            Reason.TEMPORARY_CREDENTIALS_RESTRICTED,
+            request,
+            policy_set,
+            (),
+            (),
+            (),
+        )
     return policy_set.evaluate(request)
+
+
+def _restricted(action: str, mfa: bool) -> bool:
+    """GetSessionToken credentials cannot call IAM without MFA, nor STS beyond AssumeRole and
+    GetCallerIdentity. https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html"""
+    service = action.partition(":")[0]
+    if service == "iam":
+        return not mfa
+    return service == "sts" and action not in ("sts:assumerole", "sts:getcalleridentity")

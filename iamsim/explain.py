@@ -50,6 +50,16 @@ def _why(decision: Decision, policy_set: PolicySet) -> str:
             f"the {what} does not allow the caller; for this resource an identity-based Allow "
             f"is never enough, the resource's own policy must allow the caller"
         )
+    if reason is Reason.CREDENTIALS_EXPIRED:
+        return (
+            "the caller's temporary credentials have expired (ExpiredToken); no policy is "
+            "consulted for a request signed with them"
+        )
+    if reason is Reason.TEMPORARY_CREDENTIALS_RESTRICTED:
+        return (
+            "credentials from GetSessionToken cannot call IAM operations unless MFA was used, "
+            "nor STS operations other than AssumeRole and GetCallerIdentity"
+        )
     if reason is Reason.ROOT_CANNOT_ASSUME:
         return (
             "the root user's credentials cannot call AssumeRole; use an IAM user or role "
@@ -139,12 +149,16 @@ def _describe_test(test: KeyTest, decision: Decision) -> str:
 
 
 def near_misses(decision: Decision, policy_set: PolicySet) -> list[str]:
-    """Statements whose action, resource and principal matched but whose condition did not."""
+    """Allow statements whose action, resource and principal matched but not their condition."""
     request = decision.request
     out = []
     for slot in policy_set.candidates(request.action_lower):
         for statement in slot:
-            if statement in decision.matched_compiled or statement.condition is None:
+            if (
+                not statement.allow
+                or statement in decision.matched_compiled
+                or statement.condition is None
+            ):
                 continue
             if not statement.matches_resource(request.resource, request.context):
                 continue
@@ -190,10 +204,14 @@ def explain(decision: Decision, policy_set: PolicySet) -> str:
         if allows:
             levels = dict.fromkeys(s.policy_name for s in allows)
             lines.append(f"  every {label} level allows: " + "; ".join(levels))
-    verdicts = decision.verdicts
+    consulted = decision.reason not in (
+        Reason.CREDENTIALS_EXPIRED,
+        Reason.TEMPORARY_CREDENTIALS_RESTRICTED,
+    )
+    verdicts = decision.verdicts if consulted else {}
     if verdicts:
         lines.append("  policy types: " + ", ".join(f"{k} {v}" for k, v in verdicts.items()))
-    if decision.outcome is not Outcome.ALLOWED:
+    if decision.outcome is not Outcome.ALLOWED and consulted:
         misses = near_misses(decision, policy_set)
         if misses:
             lines.append("  statements that did not apply because of their conditions:")

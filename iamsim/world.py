@@ -28,6 +28,7 @@ from iamsim._state import (
 )
 from iamsim._validate import check_account_id, check_name, check_path, check_tags
 from iamsim.arn import Arn, is_account_id
+from iamsim.audit import EventLog
 from iamsim.compiled import PolicySource, PolicyType
 from iamsim.entities import Account, ManagedPolicy, Resource, Role, User
 from iamsim.errors import EntityAlreadyExists, NoSuchEntity, PolicyError, ValidationError
@@ -106,6 +107,9 @@ class World:
         self._org: OrgState | None = None
         self._generation = 0
         self._cache: dict[Any, Any] = {}
+        self._credential_counter = 0
+        self._event_counter = 0
+        self.events = EventLog()
         self._resource_index: dict[str, str] = {}  # resource ARN -> account
         self._arn_index: dict[str, tuple[str, str, str]] = {}  # user/role ARN -> (kind, acct, name)
 
