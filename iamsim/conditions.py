@@ -97,8 +97,11 @@ class KeyTest:
         raw = context.get(self.key)
         absent = raw is None or raw == ()
         if operator.kind is ValueKind.NULL:
-            wants_absent = parse_bool(as_tuple(self.clause.values)[0])
-            return absent if wants_absent else not absent
+            # several values of one key are ORed, Null's too
+            return any(
+                absent if parse_bool(value) else not absent
+                for value in as_tuple(self.clause.values)
+            )
         prefix = self.parsed.set_prefix
         if absent:
             scratch.missing.append(self.clause.key)

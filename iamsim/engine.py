@@ -35,6 +35,7 @@ from iamsim.compiled import (
 )
 from iamsim.conditions import ContextValue, Scratch
 from iamsim.decision import Decision, Outcome, Reason
+from iamsim.errors import ValidationError
 from iamsim.policy import Policy, PolicyKind
 from iamsim.principals import Grant, PrincipalKind, RequestPrincipal
 from iamsim.request import Request
@@ -282,7 +283,7 @@ class PolicySet:
         if isinstance(principal, Request):
             return decide(self, principal)
         if action is None or resource is None:
-            raise TypeError("evaluate() needs an action and a resource")
+            raise ValidationError("evaluate() needs an action and a resource")
         request = Request.build(
             principal,
             action,
@@ -334,12 +335,8 @@ class PolicySet:
             if not applies:
                 out[name] = "notApplicable"
                 continue
-            per_level = [
-                verdict(levels[0][0].source.type if lv else PolicyType.SCP, i)
-                if lv
-                else str(Outcome.IMPLICIT_DENY)
-                for i, lv in enumerate(levels)
-            ]
+            policy_type = PolicyType.SCP if name == "scp" else PolicyType.RCP
+            per_level = [verdict(policy_type, i) for i in range(len(levels))]
             if str(Outcome.EXPLICIT_DENY) in per_level:
                 out[name] = str(Outcome.EXPLICIT_DENY)
             elif str(Outcome.IMPLICIT_DENY) in per_level:

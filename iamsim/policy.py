@@ -201,6 +201,9 @@ class Policy:
             except ValueError as exc:
                 message = f"not valid JSON: {exc}"
                 raise PolicyError([Problem("", message)], source=name) from None
+            except RecursionError:
+                message = "not valid JSON: nested too deeply"
+                raise PolicyError([Problem("", message)], source=name) from None
         elif isinstance(source, Mapping):
             document = source
         else:
@@ -489,6 +492,11 @@ class _Checker:
         clauses: list[ConditionClause] = []
         for operator_text, block in value.items():
             where = (*path, operator_text)
+            if not isinstance(operator_text, str):
+                self.add(
+                    path, f"a condition operator must be a string, not {_type_name(operator_text)}"
+                )
+                continue
             parsed = parse_operator(operator_text)
             if isinstance(parsed, str):
                 self.add(where, parsed)
@@ -498,8 +506,10 @@ class _Checker:
                 continue
             for key, raw_values in block.items():
                 key_path = (*where, key)
-                if not key:
-                    self.add(key_path, "a condition key name is empty")
+                if not isinstance(key, str) or not key:
+                    self.add(
+                        where, f"a condition key name must be a non-empty string, not `{key!r}`"
+                    )
                     continue
                 values = self.condition_values(raw_values, key_path)
                 if values is None:

@@ -107,6 +107,13 @@ class Request:
         (an S3 bucket) is taken to be the caller's own, and the decision says so.
         """
         normalized = normalize_context(context)
+        if not isinstance(principal, RequestPrincipal | str):
+            raise ValidationError(f"the principal must be an ARN, not {type(principal).__name__}")
+        if resource_account is not None and not isinstance(resource_account, str):
+            raise ValidationError(
+                f"resource_account must be a 12-digit string (quote it in YAML), not "
+                f"{type(resource_account).__name__}"
+            )
         if not isinstance(principal, RequestPrincipal):
             role_arn = normalized.get("aws:principalarn")
             principal = RequestPrincipal.parse(

@@ -5,29 +5,40 @@ resources, condition keys and values) so that generated statements actually matc
 requests: a good share of generated decisions are ``allowed`` and ``explicitDeny``, not only
 ``implicitDeny`` (``test_laws.test_generated_requests_reach_every_outcome`` keeps that true).
 Everything shrinks toward the first entry of each vocabulary list, toward fewer statements and
-toward no Condition, so a failing example reads like a hand-written one.
+policies and toward no Condition, so a failing example reads like a hand-written one.
 
-The policy grammar followed is https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
-and the request context keys are the global ones of
-https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+Strategies are built once and cached (Hypothesis validates every new strategy object, which
+would otherwise dominate the run time), so the builders below take only hashable arguments.
+
+Policy grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+Context keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from hypothesis import strategies as st
 
 Doc = dict[str, Any]
 Kind = Literal["identity", "resource", "boundary", "session", "scp", "rcp"]
+Strategy = st.SearchStrategy
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"
 ACCOUNTS = (ACCOUNT, OTHER_ACCOUNT)
 VERSION = "2012-10-17"
+
+
+@functools.cache
+def one_in(n: int) -> Strategy[bool]:
+    """True about one time in ``n`` (``st.integers`` would favour its bounds), shrinking to
+    False."""
+    return st.sampled_from((False,) * (n - 1) + (True,))
+
 
 # --- callers -----------------------------------------------------------------------------------
 
@@ -41,21 +52,15 @@ class Caller:
     kind: Literal["user", "session", "root"]
     #: The value AWS gives ``aws:PrincipalArn``: the user, the role of a session, or the root.
     principal_arn: str
-    #: The role of a session, as a resource policy's Principal would name it.
-    role_arn: str | None = None
-
-
-USER_NAMES = ("alice", "bob")
-ROLE_PATHS = ("", "team/")
 
 
 def user_arn(account: str, name: str) -> str:
-    """The ARN of an IAM user without a path."""
+    """The ARN of an IAM user (no path)."""
     return f"arn:aws:iam::{account}:user/{name}"
 
 
 def role_arn(account: str, path: str = "") -> str:
-    """The ARN of the one role of the vocabulary, ``AppRole``, with an optional path."""
+    """The ARN of the vocabulary's one role, ``AppRole``, with an optional path."""
     return f"arn:aws:iam::{account}:role/{path}AppRole"
 
 
@@ -69,57 +74,31 @@ def root_arn(account: str) -> str:
     return f"arn:aws:iam::{account}:root"
 
 
-def account_ids() -> st.SearchStrategy[str]:
+CALLERS: dict[str, tuple[Caller, ...]] = {
+    "user": tuple(
+        Caller(user_arn(a, n), a, "user", user_arn(a, n))
+        for a in ACCOUNTS
+        for n in ("alice", "bob")
+    ),
+    # The role sometimes has a path: then only aws:PrincipalArn tells it, as on AWS.
+    "session": tuple(
+        Caller(session_arn(a), a, "session", role_arn(a, path))
+        for a in ACCOUNTS
+        for path in ("", "team/")
+    ),
+    "root": tuple(Caller(root_arn(a), a, "root", root_arn(a)) for a in ACCOUNTS),
+}
+
+
+def account_ids() -> Strategy[str]:
     """One of the two accounts of the vocabulary (shrinks toward 111122223333)."""
     return st.sampled_from(ACCOUNTS)
 
 
-def users(accounts: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Caller]:
-    """An IAM user (alice or bob) of one of the accounts."""
-    return st.builds(
-        lambda account, name: Caller(
-            user_arn(account, name), account, "user", user_arn(account, name)
-        ),
-        accounts or account_ids(),
-        st.sampled_from(USER_NAMES),
-    )
-
-
-def role_sessions(accounts: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Caller]:
-    """A session of ``AppRole``; the role sometimes has a path (then only aws:PrincipalArn
-    tells it, as on AWS)."""
-    return st.builds(
-        lambda account, path: Caller(
-            session_arn(account),
-            account,
-            "session",
-            role_arn(account, path),
-            role_arn(account, path),
-        ),
-        accounts or account_ids(),
-        st.sampled_from(ROLE_PATHS),
-    )
-
-
-def roots(accounts: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Caller]:
-    """An account's root user."""
-    return st.builds(
-        lambda account: Caller(root_arn(account), account, "root", root_arn(account)),
-        accounts or account_ids(),
-    )
-
-
-def callers(
-    kinds: Sequence[str] = ("user", "session", "root"),
-    accounts: st.SearchStrategy[str] | None = None,
-) -> st.SearchStrategy[Caller]:
-    """A caller of one of ``kinds`` (users first: they shrink best)."""
-    makers: dict[str, Callable[[st.SearchStrategy[str] | None], st.SearchStrategy[Caller]]] = {
-        "user": users,
-        "session": role_sessions,
-        "root": roots,
-    }
-    return st.one_of(*(makers[k](accounts) for k in kinds))
+@functools.cache
+def callers(kinds: tuple[str, ...] = ("user", "session", "root")) -> Strategy[Caller]:
+    """IAM users (alice, bob), sessions of AppRole, or root users of either account."""
+    return st.sampled_from(tuple(c for k in kinds for c in CALLERS[k]))
 
 
 # --- actions and resources ---------------------------------------------------------------------
@@ -133,13 +112,25 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 SERVICES = tuple(ACTIONS)
 
-#: service -> action patterns besides the exact names, ``service:*`` and ``*``
-ACTION_PATTERNS: dict[str, tuple[str, ...]] = {
-    "s3": ("s3:Get*", "s3:*Object", "S3:getobject", "s3:?utObject"),
-    "iam": ("iam:Get*", "iam:*User", "IAM:PASSROLE"),
-    "ec2": ("ec2:Describe*", "ec2:*Instances", "EC2:runinstances"),
-    "dynamodb": ("dynamodb:?etItem", "dynamodb:*Item", "DynamoDB:query"),
-}
+#: Action element entries: exact names, wildcard patterns (``*`` and ``?``, other cases),
+#: ``service:*``. ``*`` alone is drawn separately.
+ACTION_PATTERNS: tuple[str, ...] = (
+    *(f"{s}:{a}" for s in SERVICES for a in ACTIONS[s]),
+    "s3:Get*",
+    "s3:*Object",
+    "S3:getobject",
+    "s3:?utObject",
+    "iam:Get*",
+    "iam:*User",
+    "IAM:PASSROLE",
+    "ec2:Describe*",
+    "ec2:*Instances",
+    "EC2:runinstances",
+    "dynamodb:?etItem",
+    "dynamodb:*Item",
+    "DynamoDB:query",
+    *(f"{s}:*" for s in SERVICES),
+)
 
 
 def resource_arns(service: str, account: str) -> tuple[str, ...]:
@@ -149,8 +140,9 @@ def resource_arns(service: str, account: str) -> tuple[str, ...]:
             "arn:aws:s3:::reports/q3.csv",
             "arn:aws:s3:::reports",
             "arn:aws:s3:::logs/2024/app.log",
+            "arn:aws:s3:::home/alice/notes.txt",
         ),
-        "iam": (f"arn:aws:iam::{account}:user/alice", role_arn(account)),
+        "iam": (user_arn(account, "alice"), role_arn(account)),
         "ec2": (
             f"arn:aws:ec2:us-east-1:{account}:instance/i-0abc",
             f"arn:aws:ec2:eu-west-1:{account}:volume/vol-1",
@@ -163,9 +155,9 @@ def resource_arns(service: str, account: str) -> tuple[str, ...]:
 
 
 def resource_patterns(service: str, account: str) -> tuple[str, ...]:
-    """Wildcard Resource patterns of a service. None of the resources above holds a colon in
-    its resource part, so ``*`` can never stretch across an ARN component on them: the simple
-    regex translation of the reference evaluator and the engine's ARN-aware one agree."""
+    """Wildcard Resource patterns of a service. No resource above holds a colon in its
+    resource part, so a ``*`` can never need to stretch across an ARN component to match one:
+    the reference evaluator's plain regex translation and the engine's ARN-aware one agree."""
     return {
         "s3": (
             "arn:aws:s3:::reports/*",
@@ -191,34 +183,40 @@ def resource_patterns(service: str, account: str) -> tuple[str, ...]:
     }[service]
 
 
-def actions(services: Sequence[str] = SERVICES) -> st.SearchStrategy[str]:
-    """An exact action of the vocabulary, as a request names it."""
-    return st.sampled_from(services).flatmap(
-        lambda s: st.sampled_from(ACTIONS[s]).map(lambda a: f"{s}:{a}")
-    )
+#: Resource patterns with policy variables (resolved from the request context; a variable
+#: without a value matches nothing unless it has a default). The reference evaluator does not
+#: know variables, so only the laws' vocabulary uses them.
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+VARIABLE_PATTERNS = (
+    "arn:aws:s3:::home/${aws:username}/*",
+    "arn:aws:s3:::home/${aws:PrincipalTag/team, 'alice'}/*",
+)
+
+RESOURCE_ENTRIES: tuple[str, ...] = (
+    *dict.fromkeys(
+        r
+        for s in SERVICES
+        for a in ACCOUNTS
+        for r in (*resource_arns(s, a), *resource_patterns(s, a))
+    ),
+    *VARIABLE_PATTERNS,
+)
 
 
-def action_patterns(services: Sequence[str] = SERVICES) -> st.SearchStrategy[str]:
-    """An Action element entry: an exact action, a wildcard pattern, ``service:*`` or ``*``."""
-    per_service = st.sampled_from(services).flatmap(
-        lambda s: st.sampled_from(
-            (*(f"{s}:{a}" for a in ACTIONS[s]), *ACTION_PATTERNS[s], f"{s}:*")
-        )
-    )
-    return st.one_of(per_service, st.just("*"))
-
-
-def resource_entries(services: Sequence[str] = SERVICES) -> st.SearchStrategy[str]:
-    """A Resource element entry: a concrete ARN, a wildcard pattern, or ``*``."""
-    per_service = st.tuples(st.sampled_from(services), account_ids()).flatmap(
-        lambda sa: st.sampled_from((*resource_arns(*sa), *resource_patterns(*sa)))
-    )
-    return st.one_of(per_service, st.just("*"))
-
-
-def one_or_many(strategy: st.SearchStrategy[str], max_size: int = 3) -> st.SearchStrategy[Any]:
+@functools.cache
+def one_or_many(strategy: Strategy[str], max_size: int = 3) -> Strategy[Any]:
     """A single string or a list of them (IAM treats ``"x"`` and ``["x"]`` alike)."""
-    return st.one_of(strategy, st.lists(strategy, min_size=1, max_size=max_size, unique=True))
+    return st.one_of(strategy, st.lists(strategy, min_size=1, max_size=max_size))
+
+
+def action_patterns() -> Strategy[str]:
+    """An Action element entry: ``*`` half the time, else from the vocabulary."""
+    return st.one_of(st.sampled_from(ACTION_PATTERNS), st.just("*"))
+
+
+def resource_entries() -> Strategy[str]:
+    """A Resource element entry: ``*`` half the time, else an ARN or a pattern."""
+    return st.one_of(st.sampled_from(RESOURCE_ENTRIES), st.just("*"))
 
 
 # --- conditions --------------------------------------------------------------------------------
@@ -247,6 +245,12 @@ _STRING_OPS = (
 CONDITION_KEYS: tuple[ConditionKey, ...] = (
     ConditionKey(
         "aws:PrincipalTag/team", _STRING_OPS, ("red", "blue", "r*", "RED"), ("red", "blue", "Red")
+    ),
+    ConditionKey(
+        "aws:username",
+        ("StringEquals", "StringNotEquals", "StringLike"),
+        ("alice", "b*", "${aws:PrincipalTag/team}"),
+        ("alice", "bob", "red"),
     ),
     ConditionKey(
         "aws:RequestedRegion",
@@ -288,69 +292,89 @@ CONDITION_KEYS: tuple[ConditionKey, ...] = (
     ),
 )
 
-#: The string-valued keys the naive reference evaluator understands (with the caller's own
-#: aws:PrincipalArn added by the requests themselves).
-REFERENCE_KEYS = ("aws:PrincipalTag/team", "aws:RequestedRegion", "aws:PrincipalArn")
-REFERENCE_VALUES = ("red", "blue", "us-east-1", "eu-west-1")
+#: The string-valued keys the naive reference evaluator understands, with the values its
+#: conditions and contexts use.
+REFERENCE_KEYS: dict[str, tuple[str, ...]] = {
+    "aws:PrincipalTag/team": ("red", "blue"),
+    "aws:RequestedRegion": ("us-east-1", "eu-west-1"),
+    "aws:PrincipalArn": (
+        user_arn(ACCOUNT, "alice"),
+        role_arn(ACCOUNT),
+        user_arn(OTHER_ACCOUNT, "bob"),
+        role_arn(OTHER_ACCOUNT, "team/"),
+    ),
+}
 
 
-def _key_spelling(name: str) -> st.SearchStrategy[str]:
-    """Condition key names are case-insensitive: sometimes write them in another case."""
-    return st.sampled_from((name, name.lower(), name.upper()))
+def _spellings(name: str) -> tuple[str, ...]:
+    """Condition key names are case-insensitive: policies sometimes write them in another case."""
+    return (name, name.lower(), name.upper())
+
+
+_CLAUSE_PARTS = tuple(
+    (
+        key,
+        st.sampled_from(_spellings(key.name)),
+        st.sampled_from(key.operators),
+        one_or_many(st.sampled_from(key.policy_values), 2),
+    )
+    for key in CONDITION_KEYS
+)
 
 
 @st.composite
 def condition_clauses(draw: st.DrawFn) -> tuple[str, str, Any]:
     """One ``(operator, key, values)`` clause from the vocabulary, with IfExists, a set prefix
     (only on the multivalued key, as AWS advises) or Null now and then."""
-    key = draw(st.sampled_from(CONDITION_KEYS))
-    spelled = draw(_key_spelling(key.name))
-    if draw(st.integers(0, 9)) == 0:
+    key, spellings, operators, values = draw(st.sampled_from(_CLAUSE_PARTS))
+    spelled = draw(spellings)
+    if draw(one_in(10)):
         return "Null", spelled, draw(st.sampled_from(("true", "false")))
-    operator = draw(st.sampled_from(key.operators))
+    operator = draw(operators)
     if key.multivalued:
         operator = draw(st.sampled_from(("ForAllValues:", "ForAnyValue:"))) + operator
-    if draw(st.integers(0, 3)) == 0:
+    if draw(one_in(4)):
         operator += "IfExists"
-    values = draw(one_or_many(st.sampled_from(key.policy_values), max_size=2))
-    return operator, spelled, values
+    return operator, spelled, draw(values)
 
 
-def _block(clauses: Iterable[tuple[str, str, Any]]) -> Doc:
+def _block(clauses: list[tuple[str, str, Any]]) -> Doc:
     block: Doc = {}
     for operator, key, values in clauses:
         block.setdefault(operator, {})[key] = values
     return block
 
 
-def condition_blocks(
-    clauses: st.SearchStrategy[tuple[str, str, Any]] | None = None,
-) -> st.SearchStrategy[Doc]:
+@functools.cache
+def condition_blocks(clauses: Strategy[tuple[str, str, Any]] | None = None) -> Strategy[Doc]:
     """A Condition element of one or two clauses (operators AND, keys AND, values OR)."""
-    return st.lists(clauses or condition_clauses(), min_size=1, max_size=2).map(_block)
+    chosen = clauses if clauses is not None else condition_clauses()
+    return st.lists(chosen, min_size=1, max_size=2).map(_block)
+
+
+_REFERENCE_PARTS = tuple(
+    (st.sampled_from(_spellings(key)), one_or_many(st.sampled_from(values), 2))
+    for key, values in REFERENCE_KEYS.items()
+)
 
 
 @st.composite
-def reference_clauses(draw: st.DrawFn, *, multi_valued_null: bool = False) -> tuple[str, str, Any]:
-    """The condition subset of the reference evaluator: StringEquals, StringNotEquals, Null."""
-    key = draw(st.sampled_from(REFERENCE_KEYS))
+def reference_clauses(draw: st.DrawFn) -> tuple[str, str, Any]:
+    """The condition subset of the reference evaluator: StringEquals, StringNotEquals, and
+    Null with one value, on single-valued string keys."""
+    spellings, values = draw(st.sampled_from(_REFERENCE_PARTS))
     operator = draw(st.sampled_from(("StringEquals", "StringNotEquals", "Null")))
     if operator == "Null":
-        if multi_valued_null:
-            values: Any = draw(st.permutations(["true", "false"]))
-        else:
-            values = draw(st.sampled_from(("true", "false")))
-        return operator, draw(_key_spelling(key)), values
-    pool = (*REFERENCE_VALUES, *(user_arn(a, "alice") for a in ACCOUNTS))
-    values = draw(one_or_many(st.sampled_from(pool), max_size=2))
-    return operator, draw(_key_spelling(key)), values
+        return operator, draw(spellings), draw(st.sampled_from(("true", "false")))
+    return operator, draw(spellings), draw(values)
 
 
-def contexts(caller: Caller | None = None) -> st.SearchStrategy[Doc]:
+@functools.cache
+def contexts(caller: Caller | None = None) -> Strategy[Doc]:
     """A request context: each key of the vocabulary present or not, with one of its values;
     with ``caller``, sometimes the caller's ``aws:PrincipalArn`` too."""
     entries = [
-        st.one_of(st.none(), st.sampled_from(k.request_values).map(lambda v, n=k.name: (n, v)))
+        st.one_of(st.none(), st.tuples(st.just(k.name), st.sampled_from(k.request_values)))
         for k in CONDITION_KEYS
     ]
     if caller is not None:
@@ -358,10 +382,12 @@ def contexts(caller: Caller | None = None) -> st.SearchStrategy[Doc]:
     return st.tuples(*entries).map(lambda pairs: dict(p for p in pairs if p is not None))
 
 
-def reference_contexts(caller: Caller) -> st.SearchStrategy[dict[str, str]]:
-    """A context of string values for the reference subset's keys."""
-    tag = st.one_of(st.none(), st.sampled_from(REFERENCE_VALUES))
-    region = st.one_of(st.none(), st.sampled_from(REFERENCE_VALUES))
+@functools.cache
+def reference_contexts(caller: Caller) -> Strategy[Doc]:
+    """A context of string values for the reference subset's keys (each present or not;
+    aws:PrincipalArn, when present, is the caller's)."""
+    tag = st.one_of(st.none(), st.sampled_from(REFERENCE_KEYS["aws:PrincipalTag/team"]))
+    region = st.one_of(st.none(), st.sampled_from(REFERENCE_KEYS["aws:RequestedRegion"]))
     arn = st.one_of(st.none(), st.just(caller.principal_arn))
     return st.tuples(tag, region, arn).map(
         lambda values: {k: v for k, v in zip(REFERENCE_KEYS, values, strict=True) if v is not None}
@@ -370,40 +396,36 @@ def reference_contexts(caller: Caller) -> st.SearchStrategy[dict[str, str]]:
 
 # --- principals of resource-based policies -----------------------------------------------------
 
-
-def principal_ids() -> st.SearchStrategy[str]:
-    """An ``AWS`` principal identifier: account, root, user, role or session ARN, or ``*``."""
-    return account_ids().flatmap(
-        lambda a: st.sampled_from(
-            (
-                user_arn(a, "alice"),
-                a,
-                "*",
-                root_arn(a),
-                role_arn(a),
-                role_arn(a, "team/"),
-                session_arn(a),
-                user_arn(a, "bob"),
-            )
-        )
-    )
+#: ``AWS`` principal identifiers: users, accounts, ``*``, roots, roles (with and without the
+#: path AppRole sometimes has) and sessions.
+PRINCIPAL_IDS: tuple[str, ...] = (
+    *(user_arn(a, "alice") for a in ACCOUNTS),
+    *ACCOUNTS,
+    "*",
+    *(root_arn(a) for a in ACCOUNTS),
+    *(role_arn(a) for a in ACCOUNTS),
+    *(role_arn(a, "team/") for a in ACCOUNTS),
+    *(session_arn(a) for a in ACCOUNTS),
+    *(user_arn(a, "bob") for a in ACCOUNTS),
+)
 
 
-def principal_elements(ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Any]:
-    """A Principal element: ``"*"``, ``{"AWS": ...}`` (one id or several), sometimes a
-    ``Service`` beside it."""
-    ids = ids or principal_ids()
-    aws = one_or_many(ids, max_size=2).map(lambda v: {"AWS": v})
-    with_service = aws.map(lambda p: {**p, "Service": "ec2.amazonaws.com"})
-    return st.one_of(aws, st.just("*"), with_service)
+def principal_elements() -> Strategy[Any]:
+    """A Principal element: ``{"AWS": ...}`` (one id or several), ``"*"``, or an ``AWS`` and
+    a ``Service`` entry."""
+    aws = one_or_many(st.sampled_from(PRINCIPAL_IDS), 2).map(lambda v: {"AWS": v})
+    return st.one_of(aws, st.just("*"), aws.map(lambda p: {**p, "Service": "ec2.amazonaws.com"}))
 
 
-def reference_principal_elements() -> st.SearchStrategy[Any]:
+def reference_principal_elements() -> Strategy[Any]:
     """The reference subset: exact user ARNs, account IDs, or ``*``."""
-    ids = account_ids().flatmap(
-        lambda a: st.sampled_from((user_arn(a, "alice"), a, user_arn(a, "bob")))
+    ids = (
+        *(user_arn(a, "alice") for a in ACCOUNTS),
+        *ACCOUNTS,
+        *(user_arn(a, "bob") for a in ACCOUNTS),
     )
-    return st.one_of(one_or_many(ids, max_size=2).map(lambda v: {"AWS": v}), st.just("*"))
+    aws = one_or_many(st.sampled_from(ids), 2).map(lambda v: {"AWS": v})
+    return st.one_of(aws, st.just("*"))
 
 
 # --- statements and policies -------------------------------------------------------------------
@@ -413,94 +435,110 @@ def reference_principal_elements() -> st.SearchStrategy[Any]:
 class Vocabulary:
     """What statements are built from; the reference test narrows it to its subset."""
 
-    actions: st.SearchStrategy[str] = field(default_factory=action_patterns)
-    resources: st.SearchStrategy[str] = field(default_factory=resource_entries)
-    conditions: st.SearchStrategy[Doc] = field(default_factory=condition_blocks)
-    principals: st.SearchStrategy[Any] = field(default_factory=principal_elements)
+    actions: Strategy[str]
+    resources: Strategy[str]
+    conditions: Strategy[Doc]
+    principals: Strategy[Any]
     negations: bool = True  # NotAction and NotResource now and then
     not_principals: bool = True  # NotPrincipal in resource-policy Denies now and then
 
 
-FULL = Vocabulary()
+FULL = Vocabulary(action_patterns(), resource_entries(), condition_blocks(), principal_elements())
 
 
-@st.composite
+@functools.cache
+def focused(service: str, *, spread: bool = True) -> Vocabulary:
+    """The full vocabulary, but with Action and Resource entries leaning on one service: ``*``,
+    that service's actions, patterns and resources (in either account) and, with ``spread``,
+    the entries of every service. Statements then match requests to that service far more
+    often."""
+    own_actions = tuple(a for a in ACTION_PATTERNS if a.lower().startswith(f"{service}:"))
+    own_resources = tuple(
+        dict.fromkeys(
+            r
+            for a in ACCOUNTS
+            for r in (*resource_arns(service, a), *resource_patterns(service, a))
+        )
+    )
+    if spread and service == "s3":
+        own_resources += VARIABLE_PATTERNS
+    everywhere = (
+        (st.sampled_from(ACTION_PATTERNS), st.sampled_from(RESOURCE_ENTRIES)) if spread else ()
+    )
+    return Vocabulary(
+        st.one_of(st.just("*"), st.sampled_from(own_actions), *everywhere[:1]),
+        st.one_of(st.just("*"), st.sampled_from(own_resources), *everywhere[1:]),
+        FULL.conditions,
+        FULL.principals,
+    )
+
+
+#: A customer managed RCP cannot use "*" as its Action.
+RCP_ACTIONS = st.sampled_from(ACTION_PATTERNS)
+
+
+@functools.cache
 def statements(
-    draw: st.DrawFn,
-    kind: Kind = "identity",
-    *,
-    effect: str | None = None,
-    vocabulary: Vocabulary = FULL,
-) -> Doc:
-    """One statement valid in a policy of ``kind``; Allow is drawn three times out of four."""
+    kind: Kind = "identity", effect: str | None = None, vocabulary: Vocabulary = FULL
+) -> Strategy[Doc]:
+    """One statement valid in a policy of ``kind``; Allow is drawn two times out of three.
+
+    RCP statements are Deny-only with ``Principal "*"`` and no bare ``"*"`` Action, as custom
+    RCPs must be.
+    """
     if kind == "rcp":
-        effect = "Deny"  # custom RCPs can only deny
-    if effect is None:
-        effect = draw(st.sampled_from(("Allow", "Allow", "Allow", "Deny")))
-    out: Doc = {"Effect": effect}
+        effect = "Deny"
+    effects = st.sampled_from(("Allow", "Allow", "Deny")) if effect is None else None
+    actions = one_or_many(RCP_ACTIONS if kind == "rcp" else vocabulary.actions)
+    resources = one_or_many(vocabulary.resources)
+    not_principal = one_or_many(st.sampled_from(PRINCIPAL_IDS), 2).map(lambda v: {"AWS": v})
     negate = vocabulary.negations and kind != "rcp"
-    if kind in ("resource", "rcp"):
-        if (
-            kind == "resource"
-            and effect == "Deny"
-            and vocabulary.not_principals
-            and draw(st.integers(0, 7)) == 0
-        ):
-            out["NotPrincipal"] = {"AWS": draw(one_or_many(principal_ids(), max_size=2))}
-        else:
-            out["Principal"] = "*" if kind == "rcp" else draw(vocabulary.principals)
-    action_name = "NotAction" if negate and draw(st.integers(0, 7)) == 0 else "Action"
-    # A customer managed RCP cannot use "*" as its Action.
-    action_entries = (
-        vocabulary.actions.filter(lambda a: a != "*") if kind == "rcp" else vocabulary.actions
-    )
-    out[action_name] = draw(one_or_many(action_entries))
-    resource_name = (
-        "NotResource" if vocabulary.negations and draw(st.integers(0, 7)) == 0 else "Resource"
-    )
-    out[resource_name] = draw(one_or_many(vocabulary.resources))
-    if draw(st.integers(0, 2)) == 0:
-        out["Condition"] = draw(vocabulary.conditions)
-    return out
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Doc:
+        chosen = draw(effects) if effects is not None else effect
+        out: Doc = {"Effect": chosen}
+        if kind == "rcp":
+            out["Principal"] = "*"
+        elif kind == "resource":
+            if chosen == "Deny" and vocabulary.not_principals and draw(one_in(8)):
+                out["NotPrincipal"] = draw(not_principal)
+            else:
+                out["Principal"] = draw(vocabulary.principals)
+        out["NotAction" if negate and draw(one_in(8)) else "Action"] = draw(actions)
+        not_resource = vocabulary.negations and draw(one_in(8))
+        out["NotResource" if not_resource else "Resource"] = draw(resources)
+        if draw(one_in(3)):
+            out["Condition"] = draw(vocabulary.conditions)
+        return out
+
+    return build()
 
 
-@st.composite
+@functools.cache
 def policies(
-    draw: st.DrawFn,
     kind: Kind = "identity",
-    *,
     effect: str | None = None,
     vocabulary: Vocabulary = FULL,
     max_statements: int = 3,
-) -> Doc:
+) -> Strategy[Doc]:
     """A policy document of ``kind`` (resource policies name principals). Statements get
     unique Sids now and then; a one-statement policy sometimes has Statement as an object."""
-    body = draw(
-        st.lists(
-            statements(kind, effect=effect, vocabulary=vocabulary),
-            min_size=1,
-            max_size=max_statements,
-        )
-    )
-    if draw(st.booleans()):
-        for index, statement in enumerate(body):
-            statement["Sid"] = f"Stmt{index}"
-    doc: Doc = {"Version": VERSION}
-    if kind == "resource" and draw(st.integers(0, 3)) == 0:
-        doc["Id"] = "ResourcePolicy"
-    doc["Statement"] = body[0] if len(body) == 1 and draw(st.booleans()) else body
-    return doc
+    bodies = st.lists(statements(kind, effect, vocabulary), min_size=1, max_size=max_statements)
 
+    @st.composite
+    def build(draw: st.DrawFn) -> Doc:
+        body = draw(bodies)
+        if draw(st.booleans()):
+            for index, statement in enumerate(body):
+                statement["Sid"] = f"Stmt{index}"
+        doc: Doc = {"Version": VERSION}
+        if kind == "resource" and draw(one_in(4)):
+            doc["Id"] = "ResourcePolicy"
+        doc["Statement"] = body[0] if len(body) == 1 and draw(st.booleans()) else body
+        return doc
 
-def identity_policies(**kwargs: Any) -> st.SearchStrategy[Doc]:
-    """An identity-based policy (no Principal)."""
-    return policies("identity", **kwargs)
-
-
-def resource_policies(**kwargs: Any) -> st.SearchStrategy[Doc]:
-    """A resource-based policy: every statement has a Principal (or, for a Deny, a
-    NotPrincipal)."""
-    return policies("resource", **kwargs)
+    return build()
 
 
 def _allow_all(kind: Kind = "scp") -> Doc:
@@ -515,41 +553,57 @@ FULL_AWS_ACCESS = _allow_all("scp")
 RCP_FULL_AWS_ACCESS = _allow_all("rcp")
 
 
-def scp_levels() -> st.SearchStrategy[list[list[Doc]]]:
-    """Zero to two SCP levels; most levels keep FullAWSAccess beside a generated SCP."""
+def _full_access_level(kind: Kind) -> Strategy[list[Doc]]:
+    return st.builds(lambda: [_allow_all(kind)])
+
+
+@functools.cache
+def scp_levels(vocabulary: Vocabulary = FULL) -> Strategy[list[list[Doc]]]:
+    """Zero to two SCP levels; most keep FullAWSAccess (alone, or beside a generated SCP)."""
+    generated = policies("scp", None, vocabulary, 2)
     level = st.one_of(
-        st.just([copy.deepcopy(FULL_AWS_ACCESS)]),
-        policies("scp", max_statements=2).map(lambda p: [copy.deepcopy(FULL_AWS_ACCESS), p]),
-        policies("scp", max_statements=2).map(lambda p: [p]),
+        _full_access_level("scp"),
+        _full_access_level("scp"),
+        generated.map(lambda p: [_allow_all("scp"), p]),
+        generated.map(lambda p: [p]),
     )
     return st.lists(level, max_size=2)
 
 
-def rcp_levels() -> st.SearchStrategy[list[list[Doc]]]:
+@functools.cache
+def rcp_levels(vocabulary: Vocabulary = FULL) -> Strategy[list[list[Doc]]]:
     """Zero or one RCP level: RCPFullAWSAccess and sometimes a Deny-only custom RCP."""
     level = st.one_of(
-        st.just([copy.deepcopy(RCP_FULL_AWS_ACCESS)]),
-        policies("rcp", max_statements=2).map(lambda p: [copy.deepcopy(RCP_FULL_AWS_ACCESS), p]),
+        _full_access_level("rcp"),
+        policies("rcp", None, vocabulary, 2).map(lambda p: [_allow_all("rcp"), p]),
     )
     return st.lists(level, max_size=1)
 
 
-@st.composite
-def policy_sets(draw: st.DrawFn, *, effect: str | None = None) -> Doc:
-    """The ``policies`` part of a simulate case: keyword arguments for ``iamsim.PolicySet``.
+def _sometimes(strategy: Strategy[Doc], n: int) -> Strategy[Doc | None]:
+    return one_in(n).flatmap(lambda yes: strategy if yes else st.none())
+
+
+@functools.cache
+def policy_sets(effect: str | None = None, vocabulary: Vocabulary = FULL) -> Strategy[Doc]:
+    """The ``policies`` part of a simulate case, i.e. keyword arguments for ``PolicySet``:
+    one or two identity policies, a resource policy half the time, a boundary and a session
+    policy a quarter of the time each, SCP and RCP levels.
 
     With ``effect="Deny"`` every statement is a Deny (and no SCP or RCP level is drawn, since
     FullAWSAccess is an Allow).
     """
-    config: Doc = {
-        "identity": draw(st.lists(identity_policies(effect=effect), max_size=3)),
-        "resource": draw(st.one_of(st.none(), resource_policies(effect=effect))),
-        "boundary": draw(st.one_of(st.none(), policies("boundary", effect=effect))),
-        "session": draw(st.one_of(st.none(), policies("session", effect=effect))),
-        "scps": [] if effect == "Deny" else draw(scp_levels()),
-        "rcps": [] if effect == "Deny" else draw(rcp_levels()),
-    }
-    return config
+    deny_only = effect == "Deny"
+    return st.fixed_dictionaries(
+        {
+            "identity": st.lists(policies("identity", effect, vocabulary), min_size=1, max_size=2),
+            "resource": _sometimes(policies("resource", effect, vocabulary), 2),
+            "boundary": _sometimes(policies("boundary", effect, vocabulary), 4),
+            "session": _sometimes(policies("session", effect, vocabulary), 4),
+            "scps": st.builds(list) if deny_only else scp_levels(vocabulary),
+            "rcps": st.builds(list) if deny_only else rcp_levels(vocabulary),
+        }
+    )
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -583,22 +637,56 @@ class RequestParts:
         }
 
 
-@st.composite
+_SERVICE_PARTS = tuple(
+    (
+        st.sampled_from(tuple(f"{s}:{a}" for a in ACTIONS[s])),
+        {a: st.sampled_from(resource_arns(s, a)) for a in ACCOUNTS},
+    )
+    for s in SERVICES
+)
+
+
+@functools.cache
 def requests(
-    draw: st.DrawFn,
-    *,
-    caller_kinds: Sequence[str] = ("user", "session", "root"),
+    caller_kinds: tuple[str, ...] = ("user", "session", "root"),
     same_account: bool | None = None,
-    context: Callable[[Caller], st.SearchStrategy[Doc]] = contexts,
-) -> RequestParts:
+    context: Callable[[Caller], Strategy[Doc]] = contexts,
+) -> Strategy[RequestParts]:
     """A request: a caller, an action and a resource of one service, the resource's account
-    (the caller's own, or the other one), and a context."""
-    caller = draw(callers(caller_kinds))
-    service = draw(st.sampled_from(SERVICES))
-    action = f"{service}:{draw(st.sampled_from(ACTIONS[service]))}"
-    if same_account is None:
-        same_account = draw(st.integers(0, 3)) != 0
-    other = OTHER_ACCOUNT if caller.account == ACCOUNT else ACCOUNT
-    resource_account = caller.account if same_account else other
-    resource = draw(st.sampled_from(resource_arns(service, resource_account)))
-    return RequestParts(caller, action, resource, resource_account, draw(context(caller)))
+    (the caller's own three times out of four, or the other one), and a context."""
+    who = callers(caller_kinds)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> RequestParts:
+        caller = draw(who)
+        action, resources = draw(st.sampled_from(_SERVICE_PARTS))
+        same = same_account if same_account is not None else not draw(one_in(4))
+        other = OTHER_ACCOUNT if caller.account == ACCOUNT else ACCOUNT
+        account = caller.account if same else other
+        return RequestParts(
+            caller, draw(action), draw(resources[account]), account, draw(context(caller))
+        )
+
+    return build()
+
+
+Scenario = tuple[Doc, RequestParts]
+
+
+@functools.cache
+def scenarios(
+    effect: str | None = None,
+    caller_kinds: tuple[str, ...] = ("user", "session", "root"),
+    same_account: bool | None = None,
+) -> Strategy[Scenario]:
+    """A request and a policy set whose statements lean toward the request's service
+    (:func:`focused`), so that all three outcomes are common."""
+    requests_ = requests(caller_kinds, same_account)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Scenario:
+        request = draw(requests_)
+        service = request.action.partition(":")[0]
+        return draw(policy_sets(effect, focused(service))), request
+
+    return build()
