@@ -40,9 +40,31 @@ class LoadError(IamSimError, ValueError):
         self.cause = cause
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (the last would win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key `{key}` appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(text: str) -> Any:
+    """Parse YAML safely, refusing duplicate keys."""
+    return yaml.load(text, Loader=UniqueKeyLoader)
+
+
 def _read(source: str | Path | Mapping[str, Any], what: str) -> tuple[Mapping[str, Any], str]:
     if isinstance(source, Mapping):
         return source, f"<{what}>"
+    if not isinstance(source, str | Path):
+        raise LoadError(f"<{what}>: expected a file path or a mapping, not {type(source).__name__}")
     path = Path(source)
     label = str(path)
     try:
@@ -50,13 +72,15 @@ def _read(source: str | Path | Mapping[str, Any], what: str) -> tuple[Mapping[st
     except OSError as exc:
         raise LoadError(f"{label}: cannot read: {exc.strerror or exc}") from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else read_yaml(text)
     except json.JSONDecodeError as exc:
         raise LoadError(f"{label}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise LoadError(f"{label}: not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        detail = f": {problem}" if problem else ""
+        raise LoadError(f"{label}: not valid YAML{where}{detail}") from None
     if not isinstance(data, Mapping):
         raise LoadError(f"{label}: expected an object at the top level")
     return data, label
@@ -81,7 +105,10 @@ class _Context:
             first, *rest = str(exc).splitlines()
             message = prefix + first + "".join("\n" + line for line in rest)
             raise LoadError(message, code=exc.code, cause=exc) from None
-        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        except KeyError as exc:
+            prefix = f"{self.label}: {' > '.join(self.trail)}: "
+            raise LoadError(prefix + f"missing the required field {exc}", cause=exc) from None
+        except (TypeError, AttributeError, ValueError) as exc:
             prefix = f"{self.label}: {' > '.join(self.trail)}: "
             raise LoadError(prefix + f"malformed entry ({exc})", cause=exc) from None
         finally:
@@ -157,9 +184,12 @@ def load_world(source: str | Path | Mapping[str, Any]) -> World:
         _known(data, _TOP_KEYS, "the world file")
         now = data.get("now")
         if isinstance(now, str):
-            now = isoparse(now)
+            try:
+                now = isoparse(now)
+            except ValueError:
+                raise ValidationError(f"now: `{now}` is not an ISO 8601 date and time") from None
         elif now is not None and not isinstance(now, datetime):
-            raise ValidationError("now must be an ISO 8601 date and time")
+            raise ValidationError("now: must be an ISO 8601 date and time")
     world = World(now=now)
     for index, entry in enumerate(_list(data.get("aws_managed_policies"), "aws_managed_policies")):
         with ctx.at(f"aws_managed_policies[{index}] {_name(entry)}"):
@@ -276,6 +306,10 @@ def _build_account(
     ou_name = entry.get("ou")
     if org is not None and account_id == org.management_account.id:
         account = org.management_account  # created with the organization (and its alias)
+        if ou_name not in (None, "root", "Root"):
+            raise ValidationError(
+                f"the management account sits at the organization root, not in OU {ou_name}"
+            )
     else:
         target = None
         if ou_name is not None:
@@ -287,6 +321,10 @@ def _build_account(
         account = world.create_account(account_id, alias=entry.get("alias"), ou=target)
     if account.parent is not None:
         _attach_levels(world, account, entry, ctx)
+    elif entry.get("scps") or entry.get("rcps"):
+        raise ValidationError(
+            "scps/rcps are given for an account outside the organization: add `ou:` to place it"
+        )
     for raw_policy in _list(entry.get("policies"), "policies"):
         with ctx.at(f"policy {_name(raw_policy)}"):
             policy = _mapping(raw_policy, "a managed policy")
@@ -319,7 +357,7 @@ def _build_account(
                 managed_policies=_managed_refs(account, user.get("managed_policies")),
                 boundary=_boundary_ref(account, user.get("boundary")),
                 tags=user.get("tags"),
-                mfa=bool(user.get("mfa", False)),
+                mfa=_flag(user.get("mfa", False), "mfa"),
             )
     for raw_role in _list(entry.get("roles"), "roles"):
         with ctx.at(f"role {_name(raw_role)}"):
@@ -346,6 +384,12 @@ def _build_account(
             account.add_resource(
                 resource["arn"], policy=resource.get("policy"), tags=resource.get("tags")
             )
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{name} must be true or false, not `{value}`")
+    return value
 
 
 def _managed_refs(account: Account, refs: Any) -> list[str]:
@@ -476,6 +520,7 @@ def _load_details(world: World, data: Mapping[str, Any], account_id: str, ctx: _
                 tags=_tags(user.get("Tags")),
             )
             user_state = world._user_state(account_id, user["UserName"])
+            _same_arn(user, user_state.arn)
             user_state.id = user.get("UserId") or user_state.id
             if user.get("CreateDate"):
                 user_state.created = isoparse(str(user["CreateDate"]))
@@ -494,9 +539,19 @@ def _load_details(world: World, data: Mapping[str, Any], account_id: str, ctx: _
                 description=role.get("Description", ""),
             )
             state_role = world._role_state(account_id, role["RoleName"])
+            _same_arn(role, state_role.arn)
             state_role.id = role.get("RoleId") or state_role.id
+            if role.get("CreateDate"):
+                state_role.created = isoparse(str(role["CreateDate"]))
     world._changed()
     return account
+
+
+def _same_arn(entry: Mapping[str, Any], built: str) -> None:
+    if "Arn" in entry and entry["Arn"] != built:
+        raise ValidationError(
+            f"the Arn {entry['Arn']} does not match the name and path given ({built})"
+        )
 
 
 def _load_managed(world: World, account: Account, entry: Mapping[str, Any]) -> None:
@@ -514,7 +569,14 @@ def _load_managed(world: World, account: Account, entry: Mapping[str, Any]) -> N
     path = entry.get("Path", "/")
     name = entry["PolicyName"]
     if arn.startswith("arn:aws:iam::aws:policy"):
-        if arn in world._aws_policies:
+        known = world._aws_policies.get(arn)
+        if known is not None:
+            file_default = Policy.parse(by_id[default], PolicyKind.IDENTITY, name=arn)
+            if known.default.policy != file_default:
+                raise ValidationError(
+                    f"the world already knows AWS managed policy {arn} with another default "
+                    "document; load the details into a fresh world, or update the world's copy"
+                )
             return
         managed = world.add_aws_managed_policy(name, by_id[default], path=path)
     else:
