@@ -38,6 +38,11 @@ _ROLE_NAME = re.compile(r"([\w+=,.@-]+/)*[\w+=,.@-]+")
 _ALIAS = re.compile(r"[a-z0-9](-?[a-z0-9])*")
 
 
+def _is_alias(text: str) -> bool:
+    """An account alias: 3 to 63 lowercase letters, digits and hyphens, not only digits."""
+    return bool(_ALIAS.fullmatch(text)) and 3 <= len(text) <= 63 and not text.isdigit()
+
+
 @attrs.frozen
 class SwitchRoleLink:
     """What a Switch Role link pre-fills: the account, the role (with its path) and the name
@@ -244,8 +249,8 @@ def parse_switch_role_url(url: str) -> SwitchRoleLink:
     display = query.get("displayName", [None])[0]
     if not account:
         raise ValidationError("the link has no account")
-    if not (re.fullmatch(r"\d{12}", account) or _ALIAS.fullmatch(account)):
-        raise ValidationError(f"`{account}` is not an account ID or alias")
+    if not (re.fullmatch(r"\d{12}", account) or _is_alias(account)):
+        raise ValidationError(f"`{account}` is not an account ID (12 digits) or alias")
     if not role_name or not _ROLE_NAME.fullmatch(role_name) or len(role_name) > 64:
         raise ValidationError(
             f"`{role_name}` is not a role name (path/name, 64 characters at most)"

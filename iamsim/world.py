@@ -27,7 +27,7 @@ from iamsim._state import (
     UserState,
 )
 from iamsim._validate import check_account_id, check_name, check_path, check_tags
-from iamsim.arn import Arn, is_account_id
+from iamsim.arn import Arn
 from iamsim.audit import EventLog
 from iamsim.compiled import PolicySource, PolicyType
 from iamsim.entities import Account, ManagedPolicy, Resource, Role, User
@@ -257,8 +257,8 @@ class World:
         if (
             not isinstance(alias, str)
             or not re.fullmatch(r"[a-z0-9](-?[a-z0-9])*", alias)
-            or len(alias) > 63
-            or is_account_id(alias)
+            or not 3 <= len(alias) <= 63
+            or alias.isdigit()
         ):
             raise ValidationError(
                 f"`{alias}` is not a valid account alias: 3 to 63 lowercase letters, digits and "
