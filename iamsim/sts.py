@@ -537,7 +537,10 @@ def _assume(
     # 1. parameters
     if not isinstance(role_arn, str) or not role_arn.startswith("arn:") or ":role/" not in role_arn:
         raise ValidationError(f"RoleArn `{role_arn}` is not a role ARN")
-    _check(_SESSION_NAME, session_name, "RoleSessionName", "2 to 64 letters, digits and _+=,.@-")
+    if not via_console:  # the console names the session after the user (1 to 64 characters)
+        _check(
+            _SESSION_NAME, session_name, "RoleSessionName", "2 to 64 letters, digits and _+=,.@-"
+        )
     _check_duration(duration, 900, 43200)
     if external_id is not None:
         _check(_EXTERNAL_ID, external_id, "ExternalId", "2 to 1224 letters, digits and _+=,.@:/-")
