@@ -58,7 +58,7 @@ def test_example_entities(example: iamsim.World) -> None:
     assert alice.groups == (dev.group("Developers"),)
     assert alice.mfa_serial == "arn:aws:iam::111111111111:mfa/alice"
     assert dict(alice.tags) == {"team": "payments"}
-    assert bob.mfa_serial is None
+    assert bob.mfa_serial == "arn:aws:iam::111111111111:mfa/bob"
     assert set(dev.group("Testers").inline_policies) == {"read-only-dev"}
     role = prod.role("UpdateApp")
     assert role.arn == UPDATE_APP
