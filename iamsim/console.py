@@ -155,6 +155,7 @@ class ConsoleSession:
             {"SwitchRole": "Success", "assumedRoleUser": {"arn": session.arn}},
             None,
             source="signin.amazonaws.com",
+            additional={"SwitchFrom": self.user.arn, "SwitchTo": session.arn},
         )
         return session
 

@@ -196,7 +196,10 @@ class RoleSession(_Session):
         context.update({f"aws:principaltag/{k.lower()}": v for k, v in self.tags.items()})
         context["aws:userid"] = self.assumed_role_id
         context["aws:tokenissuetime"] = _iso(self.issued_at)
-        context["aws:multifactorauthpresent"] = "true" if self.mfa_at else "false"
+        # "The temporary credentials returned by AssumeRole do not include MFA information in the
+        # context" (id_credentials_mfa_configure-api-require.html): MFA is checked when the role
+        # is assumed, not afterwards. The key is present, as for all temporary credentials.
+        context["aws:multifactorauthpresent"] = "false"
         if self.source_identity is not None:
             context["aws:sourceidentity"] = self.source_identity
         account = world._account_state(self._account)
@@ -219,7 +222,6 @@ class RoleSession(_Session):
             context,
             role_state.service_linked,
             expires_at=self.credentials.expiration,
-            mfa_at=self.mfa_at,
         )
 
     def __repr__(self) -> str:
@@ -327,6 +329,11 @@ def _session_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
     return dict(tags)
 
 
+def _plaintext_size(policy: Policy) -> int:
+    """Characters of a policy's JSON text, whitespace not counted."""
+    return len(re.sub(r"\s", "", policy.to_json_text(None)))
+
+
 def _session_policy(policy: Any) -> Policy | None:
     if policy is None:
         return None
@@ -410,6 +417,9 @@ def _event(
     response: Mapping[str, Any] | None,
     error: IamSimError | None,
     source: str = "sts.amazonaws.com",
+    *,
+    resources: list[dict[str, str]] | None = None,
+    additional: Mapping[str, Any] | None = None,
 ) -> None:
     world._event_counter += 1
     identity = _identity(caller)
@@ -431,6 +441,11 @@ def _event(
         "managementEvent": True,
         "recipientAccountId": identity["accountId"],
     }
+    if resources:
+        record["resources"] = resources
+        record["sharedEventID"] = digest(f"shared:{world._event_counter}", 32)
+    if additional:
+        record["additionalEventData"] = dict(additional)
     if error is not None:
         record["errorCode"] = error.code
         record["errorMessage"] = str(error).splitlines()[0]
@@ -477,6 +492,15 @@ def assume_role(
         request["tags"] = [{"key": k, "value": v} for k, v in tags.items()]
     if transitive_tag_keys:
         request["transitiveTagKeys"] = list(transitive_tag_keys)
+    if isinstance(caller, RoleSession) and caller.transitive_tags:
+        request["incomingTransitiveTags"] = dict(caller.transitive_tags)
+    role_resource = [
+        {
+            "ARN": str(role_arn),
+            "accountId": str(role_arn).split(":")[4] if str(role_arn).count(":") >= 5 else "",
+            "type": "AWS::IAM::Role",
+        }
+    ]
     try:
         session = _assume(
             world,
@@ -494,7 +518,7 @@ def assume_role(
             source_identity,
         )
     except IamSimError as error:
-        _event(world, "AssumeRole", caller, request, None, error)
+        _event(world, "AssumeRole", caller, request, None, error, resources=role_resource)
         raise
     _event(
         world,
@@ -510,6 +534,7 @@ def assume_role(
             **({"sourceIdentity": session.source_identity} if session.source_identity else {}),
         },
         None,
+        resources=role_resource,
     )
     return session
 
@@ -541,7 +566,8 @@ def _assume(
         _check(
             _SESSION_NAME, session_name, "RoleSessionName", "2 to 64 letters, digits and _+=,.@-"
         )
-    _check_duration(duration, 900, 43200)
+    if not via_console:  # the console asks for the role's maximum, within the time left
+        _check_duration(duration, 900, 43200)
     if external_id is not None:
         _check(_EXTERNAL_ID, external_id, "ExternalId", "2 to 1224 letters, digits and _+=,.@:/-")
     if serial_number is not None:
@@ -638,6 +664,8 @@ def _assume(
             raise AccessDenied(_denied_message(caller, action, role_arn, decision), decision)
     assert isinstance(role, Role)  # an unknown role has no trust policy, so it was denied above
     limit = role.max_session_duration
+    if via_console:
+        duration = limit
     if duration > limit:
         raise ValidationError(
             f"The requested DurationSeconds exceeds the MaxSessionDuration set for this role "
@@ -646,12 +674,27 @@ def _assume(
     managed = []
     for arn in policy_arns:
         try:
-            managed.append(world.managed_policy(arn).document)
+            policy_handle = world.managed_policy(arn)
         except NoSuchEntity:
             raise ValidationError(f"PolicyArns: no managed policy {arn}") from None
+        if not arn.startswith(f"arn:aws:iam::{role.account.id}:"):
+            raise ValidationError(
+                f"PolicyArns: {arn} is not in the role's account; session "
+                "policies must exist in the same account as the role"
+            )
+        managed.append(policy_handle.document)
+    plaintext = sum(_plaintext_size(p) for p in ([inline] if inline else []) + managed)
+    if plaintext > 2048:
+        raise ValidationError(
+            f"the session policies total {plaintext} characters; inline and managed session "
+            "policies together can't exceed 2,048",
+            code="PackedPolicyTooLarge",
+        )
     session_policies = tuple(([inline] if inline is not None else []) + managed)
     # 5. the session
     now = world.now
+    # "IAM users who switch roles in the console are granted the role maximum session duration,
+    # or the remaining time in the IAM user's session, whichever is less."
     seconds = min(duration, console_duration) if console_duration is not None else duration
     credentials = _credentials(
         world, f"{role.arn}:{session_name}", now + timedelta(seconds=seconds)
@@ -704,7 +747,7 @@ def get_session_token(
     """
     if isinstance(user, RoleSession):
         world = user.world
-        error = AccessDenied("role session credentials cannot call GetSessionToken")
+        error = AccessDenied("Cannot call GetSessionToken with session credentials")
         _event(world, "GetSessionToken", user, {"durationSeconds": duration_seconds}, None, error)
         raise error
     if not isinstance(user, User):

@@ -100,11 +100,11 @@ def test_mfa(world: iamsim.World, alice: iamsim.User, bob: iamsim.User) -> None:
         alice, UPDATE_APP, session_name="ses-a", serial_number=alice.mfa_serial, token_code="123456"
     )
     assert session.mfa_authenticated
+    # DOC id_credentials_mfa_configure-api-require.html: "The temporary credentials returned by
+    # AssumeRole do not include MFA information in the context" (MFA is checked at assume time)
     context = iamsim.evaluate(session, "s3:GetObject", f"{BUCKET}/x").request.context
-    assert context["aws:multifactorauthpresent"] == "true"
-    world.advance(120)
-    context = iamsim.evaluate(session, "s3:GetObject", f"{BUCKET}/x").request.context
-    assert context["aws:multifactorauthage"] == "120"
+    assert context["aws:multifactorauthpresent"] == "false"
+    assert "aws:multifactorauthage" not in context
     with pytest.raises(iamsim.AccessDenied):  # a device that is not the caller's
         iamsim.assume_role(
             alice,
@@ -378,3 +378,46 @@ def test_get_caller_identity(alice: iamsim.User) -> None:
         "Arn": session.arn,
         "UserId": session.assumed_role_id,
     }
+
+
+def test_get_session_token_carries_mfa(world: iamsim.World, alice: iamsim.User) -> None:
+    # STS API_GetSessionToken; id_credentials_mfa_configure-api-require.html: "temporary
+    # credentials returned by GetSessionToken include MFA information"
+    session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial, token_code="654321")
+    world.advance(90)
+    context = iamsim.evaluate(session, "s3:GetObject", "arn:aws:s3:::devbucket/x").request.context
+    assert context["aws:multifactorauthpresent"] == "true"
+    assert context["aws:multifactorauthage"] == "90"
+    assert (
+        iamsim.evaluate(session, "iam:ListUsers", "*").reason
+        is not Reason.TEMPORARY_CREDENTIALS_RESTRICTED
+    )
+    plain = iamsim.get_session_token(alice)
+    assert (
+        iamsim.evaluate(plain, "s3:GetObject", "arn:aws:s3:::devbucket/x").request.context[
+            "aws:multifactorauthpresent"
+        ]
+        == "false"
+    )
+    # without MFA: no IAM; and no STS but AssumeRole and GetCallerIdentity
+    assert (
+        iamsim.evaluate(plain, "iam:ListUsers", "*").reason
+        is Reason.TEMPORARY_CREDENTIALS_RESTRICTED
+    )
+    assert (
+        iamsim.evaluate(plain, "sts:GetFederationToken", "*").reason
+        is Reason.TEMPORARY_CREDENTIALS_RESTRICTED
+    )
+    assert iamsim.assume_role(plain, UPDATE_APP, session_name="from-gst")
+    with pytest.raises(iamsim.ValidationError):
+        iamsim.get_session_token(alice, duration_seconds=129601)
+    role_session = iamsim.assume_role(alice, UPDATE_APP, session_name="ses-a")
+    with pytest.raises(iamsim.AccessDenied):
+        iamsim.get_session_token(role_session)  # type: ignore[arg-type]
+
+
+def test_policy_arns_must_be_in_the_roles_account(world: iamsim.World, alice: iamsim.User) -> None:
+    # STS API_AssumeRole: "The policies must exist in the same account as the role."
+    elsewhere = world.account("development").create_policy("Elsewhere", allow("s3:*"))
+    with pytest.raises(iamsim.ValidationError):
+        iamsim.assume_role(alice, UPDATE_APP, session_name="ses-a", policy_arns=[elsewhere.arn])

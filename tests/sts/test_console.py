@@ -190,3 +190,25 @@ def test_unknown_account_or_role(alice: iamsim.User) -> None:
     with pytest.raises(iamsim.AccessDenied):
         console.switch_role("production", "Nope")
     _ = UPDATE_APP
+
+
+def test_console_role_session_lasts_the_role_maximum_or_the_time_left(
+    world: iamsim.World, alice: iamsim.User
+) -> None:
+    # DOC id_roles_use_switch-role-console.html: "the role maximum session duration, or the
+    # remaining time in the IAM user's session, whichever is less"
+    prod = world.account("production")
+    prod.create_role(
+        "Long",
+        max_session_duration=7200,
+        trust_policy=doc(
+            {"Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "sts:AssumeRole"}
+        ),
+    )
+    alice.put_policy("long", allow("sts:AssumeRole", "arn:aws:iam::222222222222:role/Long"))
+    console = iamsim.sign_in(alice)
+    session = console.switch_role("production", "Long")
+    assert (session.expiration - world.now).total_seconds() == 7200
+    world.advance(11 * 3600)  # one hour left of the 12-hour console session
+    session = console.switch_role("production", "Long")
+    assert (session.expiration - world.now).total_seconds() == 3600

@@ -59,11 +59,14 @@ def test_example_entities(example: iamsim.World) -> None:
     assert alice.mfa_serial == "arn:aws:iam::111111111111:mfa/alice"
     assert dict(alice.tags) == {"team": "payments"}
     assert bob.mfa_serial == "arn:aws:iam::111111111111:mfa/bob"
-    assert set(dev.group("Testers").inline_policies) == {"read-only-dev"}
+    assert set(dev.group("Testers").inline_policies) == {
+        "read-only-dev",
+        "deny-assume-S3-role-in-production",
+    }
     role = prod.role("UpdateApp")
     assert role.arn == UPDATE_APP
     assert role.max_session_duration == 3600
-    assert role.managed_policies == (prod.policy("ProductionAppReadWrite"),)
+    assert role.managed_policies == (prod.policy("read-write-app-bucket"),)
     assert dict(prod.resource("arn:aws:s3:::productionapp").tags) == {"data": "customer"}
     # AWS attaches FullAWSAccess to every new account; the root keeps the file's complete list
     assert [p.name for p in dev.scps] == ["FullAWSAccess"]
@@ -79,8 +82,8 @@ def test_example_decisions(example: iamsim.World) -> None:
     assert outcome(alice, "sts:AssumeRole", UPDATE_APP) == "implicitDeny"
     # with MFA: Developers allow the AssumeRole and the trust trusts account 111111111111
     assert outcome(alice, "sts:AssumeRole", UPDATE_APP, mfa) == "allowed"
-    # bob is trusted by the account but Testers do not allow sts:AssumeRole (cross-account)
-    assert outcome(bob, "sts:AssumeRole", UPDATE_APP, mfa) == "implicitDeny"
+    # bob's account is trusted, but the tutorial's Testers group denies sts:AssumeRole on the role
+    assert outcome(bob, "sts:AssumeRole", UPDATE_APP, mfa) == "explicitDeny"
     # Testers may read S3 in their own account
     assert outcome(bob, "s3:GetObject", "arn:aws:s3:::devbucket/notes.txt") == "allowed"
     # ...but not write
