@@ -355,26 +355,25 @@ def evaluate(
     side = principal_side(owner, principal)
     res = resource_side(owner, resource, side.account)
     rcps = () if side.service_linked else res.rcps
-    policy_set = owner._cached(
+    policy_set, base = owner._cached(
         ("policy-set", side.key, res.key, res.account),
-        lambda: PolicySet(
-            identity=side.identity,
-            resource=res.policy,
-            boundary=side.boundary,
-            session=side.sessions,
-            scps=side.scps,
-            rcps=rcps,
+        lambda: (
+            PolicySet(
+                identity=side.identity,
+                resource=res.policy,
+                boundary=side.boundary,
+                session=side.sessions,
+                scps=side.scps,
+                rcps=rcps,
+            ),
+            {**side.context, **res.context},
         ),
     )
     now = owner.now
-    merged: dict[str, ContextValue] = {
-        "aws:currenttime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:epochtime": str(int(now.timestamp())),
-    }
-    merged.update(side.context)
+    merged: dict[str, ContextValue] = dict(owner._time_keys())
+    merged.update(base)
     if side.mfa_at is not None:
         merged["aws:multifactorauthage"] = str(int((now - side.mfa_at).total_seconds()))
-    merged.update(res.context)
     if context:
         merged.update(normalize_context(context))
     request = Request.build(
@@ -384,6 +383,7 @@ def evaluate(
         resource_account=res.account,
         context=merged,
         resource_account_assumed=res.assumed_account,
+        context_is_normal=True,
     )
     if side.expires_at is not None and now >= side.expires_at:
         return Decision(

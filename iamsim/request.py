@@ -100,13 +100,15 @@ class Request:
         context: Mapping[str, Any] | None = None,
         has_boundary: bool = False,
         resource_account_assumed: bool = False,
+        context_is_normal: bool = False,
     ) -> Request:
         """Validate and normalise a request.
 
         ``resource_account`` defaults to the account in the resource ARN; an ARN without one
         (an S3 bucket) is taken to be the caller's own, and the decision says so.
         """
-        normalized = normalize_context(context)
+        # evaluate() passes a context it built already normalised; skip the second pass
+        normalized = dict(context) if context_is_normal and context else normalize_context(context)
         if not isinstance(principal, RequestPrincipal | str):
             raise ValidationError(f"the principal must be an ARN, not {type(principal).__name__}")
         if resource_account is not None and not isinstance(resource_account, str):

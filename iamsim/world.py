@@ -108,6 +108,7 @@ class World:
         self._generation = 0
         self._cache: dict[Any, Any] = {}
         self._credential_counter = 0
+        self._time_cache: tuple[datetime, dict[str, str]] | None = None
         self._event_counter = 0
         self.events = EventLog()
         self._resource_index: dict[str, str] = {}  # resource ARN -> account
@@ -119,6 +120,17 @@ class World:
     def now(self) -> datetime:
         """The world's current time (timezone-aware UTC)."""
         return self._now
+
+    def _time_keys(self) -> Mapping[str, str]:
+        """``aws:CurrentTime`` and ``aws:EpochTime`` for the clock, computed once per tick."""
+        cached = self._time_cache
+        if cached is None or cached[0] != self._now:
+            keys = {
+                "aws:currenttime": self._now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "aws:epochtime": str(int(self._now.timestamp())),
+            }
+            cached = self._time_cache = (self._now, keys)
+        return cached[1]
 
     def advance(self, by: float | timedelta) -> datetime:
         """Move the clock forward by seconds or a timedelta; returns the new time."""
