@@ -355,19 +355,20 @@ def evaluate(
     side = principal_side(owner, principal)
     res = resource_side(owner, resource, side.account)
     rcps = () if side.service_linked else res.rcps
-    policy_set, base = owner._cached(
-        ("policy-set", side.key, res.key, res.account),
-        lambda: (
-            PolicySet(
-                identity=side.identity,
-                resource=res.policy,
-                boundary=side.boundary,
-                session=side.sessions,
-                scps=side.scps,
-                rcps=rcps,
-            ),
-            {**side.context, **res.context},
+    # Resources without a policy of their own share the caller's policy set for their account.
+    policy_set = owner._cached(
+        ("policy-set", side.key, id(res.policy) if res.policy else None, res.account),
+        lambda: PolicySet(
+            identity=side.identity,
+            resource=res.policy,
+            boundary=side.boundary,
+            session=side.sessions,
+            scps=side.scps,
+            rcps=rcps,
         ),
+    )
+    base = owner._cached(
+        ("context", side.key, res.key, res.account), lambda: {**side.context, **res.context}
     )
     now = owner.now
     merged: dict[str, ContextValue] = dict(owner._time_keys())
