@@ -98,3 +98,8 @@ class EventLog(Sequence[Mapping[str, Any]]):
 
     def __repr__(self) -> str:
         return f"<EventLog {len(self._events)} events>"
+
+    def _repr_html_(self) -> str:
+        from iamsim._display import events_html
+
+        return events_html(self._events)

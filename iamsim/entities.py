@@ -47,6 +47,12 @@ class _Handle:
         text: str = entity_html(self)
         return text
 
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import entity_markdown
+
+        text: str = entity_markdown(self)
+        return text
+
 
 class Account(_Handle):
     """An AWS account: creates and holds users, groups, roles, managed policies and resources."""

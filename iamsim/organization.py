@@ -75,6 +75,12 @@ class _Target:
 
     __slots__ = ("_id", "_world")
 
+    def _repr_html_(self) -> str:
+        from iamsim._display import entity_html
+
+        text: str = entity_html(self)
+        return text
+
     def __init__(self, world: World, target_id: str) -> None:
         self._world = world
         self._id = target_id

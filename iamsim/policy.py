@@ -240,6 +240,15 @@ class Policy:
         """The policy as JSON text."""
         return json.dumps(self.to_json(), indent=indent)
 
+    def _repr_html_(self) -> str:
+        from iamsim._display import policy_html
+
+        text: str = policy_html(self)
+        return text
+
+    def _repr_markdown_(self) -> str:
+        return "```json\n" + self.to_json_text() + "\n```"
+
     def statement_span(self, index: int) -> Span | None:
         """(start line, start column, end line, end column) of a statement in the source text."""
         if self.text is None:

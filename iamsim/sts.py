@@ -234,6 +234,12 @@ class RoleSession(_Session):
         text: str = entity_html(self)
         return text
 
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import entity_markdown
+
+        text: str = entity_markdown(self)
+        return text
+
 
 class UserSession(_Session):
     """An IAM user's temporary credentials from :func:`get_session_token` (or a console
@@ -287,6 +293,12 @@ class UserSession(_Session):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.arn} {'with' if self.mfa_at else 'without'} MFA>"
+
+    def _repr_html_(self) -> str:
+        from iamsim._display import entity_html
+
+        text: str = entity_html(self)
+        return text
 
 
 Caller = User | RoleSession | UserSession

@@ -878,6 +878,12 @@ class World:
 
         return load_authorization_details(self, source)
 
+    def _repr_html_(self) -> str:
+        from iamsim._display import world_html
+
+        text: str = world_html(self)
+        return text
+
     def __repr__(self) -> str:
         org = f", organization {self._org.id}" if self._org else ""
         return f"<World {len(self._accounts)} accounts{org}, now {self._now.isoformat()}>"
