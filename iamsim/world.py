@@ -872,6 +872,24 @@ class World:
 
         return evaluate(principal, action, resource, context, world=self)
 
+    def who_can(
+        self, action: str, resource: str, context: Mapping[str, Any] | None = None
+    ) -> list[Any]:
+        """Every principal that can perform the request, directly or through roles it assumes.
+
+        Each item has ``.principal`` (the starting user or role ARN), ``.path`` (the role ARNs
+        assumed on the way, in order; empty for direct access) and ``.conditions``.
+        """
+        from iamsim.graph import who_can
+
+        return list(who_can(self, action, resource, context))
+
+    def access_graph(self) -> Any:
+        """Who can assume which role, across accounts (an :class:`iamsim.graph.AccessGraph`)."""
+        from iamsim.graph import access_graph
+
+        return access_graph(self)
+
     def load_authorization_details(self, source: Any) -> Account:
         """Import ``aws iam get-account-authorization-details`` output as one account."""
         from iamsim.loaders import load_authorization_details
