@@ -254,8 +254,6 @@ def _build_graph(world: World) -> AccessGraph:
                 candidates = [e for a in accounts for e in by_account.get(a, [])]
                 candidates += [e for e in principals if e[2].arn in arns and e[1] not in accounts]
             for kind, principal_account, state, handle in candidates:
-                if state.arn == role.arn and kind == "role" and state.arn not in arns:
-                    continue
                 named = state.arn in arns
                 if not named:
                     policies = identity_cache.get(state.arn)
