@@ -890,6 +890,14 @@ class World:
 
         return access_graph(self)
 
+    def external_access(self, zone: str = "account") -> list[Any]:
+        """Roles and resources that principals outside the zone of trust (``"account"`` or
+        ``"organization"``) can reach, as IAM Access Analyzer reports them; each finding has
+        ``.resource``, ``.principal`` (as written), ``.statement`` and ``.conditions``."""
+        from iamsim.external import external_access
+
+        return list(external_access(self, zone))
+
     def load_authorization_details(self, source: Any) -> Account:
         """Import ``aws iam get-account-authorization-details`` output as one account."""
         from iamsim.loaders import load_authorization_details
