@@ -236,6 +236,19 @@ class CompiledPolicy:
     policy: Policy
     source: PolicySource
     statements: tuple[CompiledStatement, ...] = attrs.field(eq=False, repr=False)
+    _by_action: dict[str, tuple[CompiledStatement, ...]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
+        """The statements whose Action/NotAction covers a lower-cased action (memoised)."""
+        found = self._by_action.get(action)
+        if found is None:
+            found = tuple(s for s in self.statements if s.applies_to_action(action))
+            if len(self._by_action) >= 4096:
+                self._by_action.clear()
+            self._by_action[action] = found
+        return found
 
     def relabel(self, source: PolicySource) -> CompiledPolicy:
         """The same compiled policy under another name (e.g. which group attached it)."""

@@ -22,7 +22,8 @@ never enough for ``sts:AssumeRole`` or a KMS key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from iamsim._jsonpos import Span
@@ -139,10 +140,19 @@ _GUARDRAILS = (PolicyType.SCP, PolicyType.RCP)
 _CACHE_LIMIT = 4096
 
 
-def _compile(item: PolicyInput, kind: PolicyKind, source: PolicySource) -> CompiledPolicy:
+def _source(
+    policy_type: PolicyType, name: str, level: int | None = None, level_name: str | None = None
+) -> PolicySource:
+    return PolicySource(policy_type, name, level, level_name)
+
+
+def _compile(
+    item: PolicyInput, kind: PolicyKind, source: Callable[[], PolicySource]
+) -> CompiledPolicy:
     if isinstance(item, CompiledPolicy):
         return item
-    return compile_policy(Policy.parse(item, kind, name=source.name), source)
+    made = source()
+    return compile_policy(Policy.parse(item, kind, name=made.name), made)
 
 
 class PolicySet:
@@ -172,7 +182,9 @@ class PolicySet:
     ) -> None:
         self.identity = tuple(
             _compile(
-                p, PolicyKind.IDENTITY, PolicySource(PolicyType.IDENTITY, f"identity policy {i}")
+                p,
+                PolicyKind.IDENTITY,
+                partial(_source, PolicyType.IDENTITY, f"identity policy {i}"),
             )
             for i, p in enumerate(identity)
         )
@@ -182,7 +194,7 @@ class PolicySet:
             else _compile(
                 resource,
                 PolicyKind.RESOURCE,
-                PolicySource(PolicyType.RESOURCE, "resource-based policy"),
+                partial(_source, PolicyType.RESOURCE, "resource-based policy"),
             )
         )
         self.boundary = (
@@ -191,7 +203,7 @@ class PolicySet:
             else _compile(
                 boundary,
                 PolicyKind.BOUNDARY,
-                PolicySource(PolicyType.BOUNDARY, "permissions boundary"),
+                partial(_source, PolicyType.BOUNDARY, "permissions boundary"),
             )
         )
         if session is None:
@@ -206,27 +218,52 @@ class PolicySet:
             _compile(
                 p,
                 PolicyKind.SESSION,
-                PolicySource(PolicyType.SESSION, "session policy" + (f" {i}" if i else "")),
+                partial(_source, PolicyType.SESSION, "session policy" + (f" {i}" if i else "")),
             )
             for i, p in enumerate(sessions)
         )
         self.scps = self._levels(scps, PolicyType.SCP, PolicyKind.SCP, scp_level_names)
         self.rcps = self._levels(rcps, PolicyType.RCP, PolicyKind.RCP, rcp_level_names)
-        groups: list[tuple[CompiledPolicy, ...]] = [
+        self._groups: tuple[tuple[CompiledPolicy, ...], ...] = (
             self.identity,
             (self.resource,) if self.resource else (),
             (self.boundary,) if self.boundary else (),
             self.sessions,
             *self.scps,
             *self.rcps,
-        ]
-        self._slots = tuple(tuple(s for p in group for s in p.statements) for group in groups)
+        )
         self._scp_start = 4
         self._rcp_start = 4 + len(self.scps)
         self._cache: dict[str, tuple[tuple[CompiledStatement, ...], ...]] = {}
-        self._policies: dict[PolicySource, Policy] = {
-            p.source: p.policy for group in groups for p in group
-        }
+
+    @classmethod
+    def from_compiled(
+        cls,
+        *,
+        identity: tuple[CompiledPolicy, ...],
+        resource: CompiledPolicy | None,
+        boundary: CompiledPolicy | None,
+        sessions: tuple[CompiledPolicy, ...],
+        scps: tuple[tuple[CompiledPolicy, ...], ...],
+        rcps: tuple[tuple[CompiledPolicy, ...], ...],
+    ) -> PolicySet:
+        """A policy set from already compiled policies, built without any checks: the world
+        builds one for every caller and resource it answers for."""
+        self = cls.__new__(cls)
+        self.identity, self.resource, self.boundary = identity, resource, boundary
+        self.sessions, self.scps, self.rcps = sessions, scps, rcps
+        self._groups = (
+            identity,
+            (resource,) if resource else (),
+            (boundary,) if boundary else (),
+            sessions,
+            *scps,
+            *rcps,
+        )
+        self._scp_start = 4
+        self._rcp_start = 4 + len(scps)
+        self._cache = {}
+        return self
 
     @staticmethod
     def _levels(
@@ -238,17 +275,11 @@ class PolicySet:
         out = []
         for level, policies in enumerate(levels):
             level_name = names[level] if names is not None else f"level {level}"
+            label = f"{policy_type.value.upper()} {{}} at {level_name}"
             out.append(
                 tuple(
                     _compile(
-                        p,
-                        kind,
-                        PolicySource(
-                            policy_type,
-                            f"{policy_type.value.upper()} {i} at {level_name}",
-                            level,
-                            level_name,
-                        ),
+                        p, kind, partial(_source, policy_type, label.format(i), level, level_name)
                     )
                     for i, p in enumerate(policies)
                 )
@@ -262,8 +293,12 @@ class PolicySet:
         found = self._cache.get(action)
         if found is None:
             found = tuple(
-                tuple(s for s in slot if s.applies_to_action(action)) if slot else _EMPTY
-                for slot in self._slots
+                _EMPTY
+                if not group
+                else group[0].for_action(action)
+                if len(group) == 1
+                else tuple(s for p in group for s in p.for_action(action))
+                for group in self._groups
             )
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
@@ -298,7 +333,8 @@ class PolicySet:
 
     def statement_span(self, statement: CompiledStatement) -> Span | None:
         """Line and column of a statement when its policy came as JSON text."""
-        policy = self._policies.get(statement.source)
+        policies = {p.source: p.policy for group in self._groups for p in group}
+        policy = policies.get(statement.source)
         return policy.statement_span(statement.index) if policy is not None else None
 
     def verdicts(self, decision: Decision) -> dict[str, str]:

@@ -352,24 +352,46 @@ def evaluate(
     owner: World = principal.world
     if world is not None and owner is not world:
         raise ValidationError(f"{principal!r} belongs to another world than the one passed")
+    return _decide(owner, principal, action, resource, context, cache=True)
+
+
+def _decide(
+    owner: World,
+    principal: User | Role | SessionLike,
+    action: str,
+    resource: str,
+    context: Mapping[str, Any] | None,
+    *,
+    cache: bool,
+) -> Decision:
+    """evaluate() proper. With ``cache=False`` (analyses that visit each pair once) the policy
+    set and context of this caller and resource are built without being kept."""
     side = principal_side(owner, principal)
     res = resource_side(owner, resource, side.account)
     rcps = () if side.service_linked else res.rcps
-    # Resources without a policy of their own share the caller's policy set for their account.
-    policy_set = owner._cached(
-        ("policy-set", side.key, id(res.policy) if res.policy else None, res.account),
-        lambda: PolicySet(
+
+    def build_set() -> PolicySet:
+        return PolicySet.from_compiled(
             identity=side.identity,
             resource=res.policy,
             boundary=side.boundary,
-            session=side.sessions,
+            sessions=side.sessions,
             scps=side.scps,
             rcps=rcps,
-        ),
-    )
-    base = owner._cached(
-        ("context", side.key, res.key, res.account), lambda: {**side.context, **res.context}
-    )
+        )
+
+    if cache:
+        # Resources without a policy of their own share the caller's policy set for their account.
+        policy_set = owner._cached(
+            ("policy-set", side.key, id(res.policy) if res.policy else None, res.account),
+            build_set,
+        )
+        base = owner._cached(
+            ("context", side.key, res.key, res.account), lambda: {**side.context, **res.context}
+        )
+    else:
+        policy_set = build_set()
+        base = {**side.context, **res.context}
     now = owner.now
     merged: dict[str, ContextValue] = dict(owner._time_keys())
     merged.update(base)

@@ -236,11 +236,16 @@ def access_graph(world: World) -> AccessGraph:
 
 
 def _build_graph(world: World) -> AccessGraph:
-    from iamsim.evaluate import evaluate
+    from functools import partial
+
+    from iamsim.evaluate import _decide
+
+    evaluate = partial(_decide, world, cache=False)
 
     prefilter = _Prefilter(world, "sts:AssumeRole")
     principals = list(_principals(world))
     by_account: dict[str, list[tuple[str, str, UserState | RoleState, User | Role]]] = {}
+    by_arn = {entry[2].arn: entry for entry in principals}
     for entry in principals:
         by_account.setdefault(entry[1], []).append(entry)
     identity_cache: dict[str, list[StoredPolicy]] = {}
@@ -252,7 +257,9 @@ def _build_graph(world: World) -> AccessGraph:
                 candidates = principals
             else:
                 candidates = [e for a in accounts for e in by_account.get(a, [])]
-                candidates += [e for e in principals if e[2].arn in arns and e[1] not in accounts]
+                candidates += [
+                    by_arn[arn] for arn in arns if arn in by_arn and by_arn[arn][1] not in accounts
+                ]
             for kind, principal_account, state, handle in candidates:
                 named = state.arn in arns
                 if not named:
@@ -281,10 +288,22 @@ def _edge_conditions(
         variants.append(((f"sts:ExternalId={value}",), {"sts:ExternalId": value}))
         if kind == "user":
             variants.append((("MFA", f"sts:ExternalId={value}"), {**_MFA, "sts:ExternalId": value}))
+    first = True
     for conditions, extra in variants:
         context = {"sts:RoleSessionName": "iamsim", **extra}
-        if evaluate(principal, "sts:AssumeRole", role_arn, context).allowed:
+        decision = evaluate(principal, "sts:AssumeRole", role_arn, context)
+        if decision.allowed:
             return conditions
+        if first:
+            # Only conditions that asked for MFA or an external ID can change the outcome.
+            asked = {k.lower() for k in decision.missing_context_keys}
+            if not asked & {
+                "aws:multifactorauthpresent",
+                "aws:multifactorauthage",
+                "sts:externalid",
+            }:
+                return None
+            first = False
     return None
 
 
@@ -321,6 +340,8 @@ def who_can(
         if evaluate(handle, action, resource, context).allowed:
             direct.append(WhoCan(state.arn))
     results = list(direct)
+    if not any(":role/" in item.principal for item in direct):
+        return results  # nobody reaches it through a role
     graph = access_graph(world)
     seen = {(r.principal, r.path) for r in results}
     for item in direct:

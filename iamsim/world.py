@@ -898,6 +898,19 @@ class World:
 
         return list(external_access(self, zone))
 
+    def diff(
+        self,
+        change: Callable[[World], Any],
+        *,
+        actions: Any = None,
+        resources: Any = None,
+    ) -> list[Any]:
+        """Which principals gain or lose which actions if ``change`` (a function of the world)
+        were applied; the world itself is left unchanged."""
+        from iamsim.diff import diff
+
+        return diff(self, change, actions=actions, resources=resources)
+
     def load_authorization_details(self, source: Any) -> Account:
         """Import ``aws iam get-account-authorization-details`` output as one account."""
         from iamsim.loaders import load_authorization_details
