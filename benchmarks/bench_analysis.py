@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_world import build_world, pin_one_core  # noqa: E402 - a sibling script
+from bench_world import build_world, pin_one_core
 
 
 def timed(label: str, target: float, run: Callable[[], object]) -> object:
@@ -39,20 +39,28 @@ def main(argv: list[str] | None = None) -> int:
     graph = timed("access graph (who can assume which role)", 5.0, world.access_graph)
     edges = getattr(graph, "edges", ())
     conditional = sum(1 for e in edges if e.conditions)
-    print(f"  {len(edges):,} edges ({conditional:,} need MFA or an external ID), "
-          f"{sum(1 for e in edges if e.cross_account):,} cross-account")
+    print(
+        f"  {len(edges):,} edges ({conditional:,} need MFA or an external ID), "
+        f"{sum(1 for e in edges if e.cross_account):,} cross-account"
+    )
     world._cache.clear()  # who_can from a cold cache too (it builds the graph it needs)
     member = world.accounts[10]
     bucket = next(r.arn for r in member.resources if r.arn.startswith("arn:aws:s3:::"))
-    found = timed(f"who_can s3:GetObject on {bucket}/key (cold)", 2.0,
-                  lambda: world.who_can("s3:GetObject", f"{bucket}/key"))
+    found = timed(
+        f"who_can s3:GetObject on {bucket}/key (cold)",
+        2.0,
+        lambda: world.who_can("s3:GetObject", f"{bucket}/key"),
+    )
     assert isinstance(found, list)
     print(f"  {len(found):,} principals ({sum(1 for w in found if w.path):,} through roles)")
-    findings = timed("external_access(zone='organization')", 10.0,
-                     lambda: world.external_access("organization"))
+    findings = timed(
+        "external_access(zone='organization')", 10.0, lambda: world.external_access("organization")
+    )
     assert isinstance(findings, list)
     print(f"  {len(findings):,} findings")
-    findings = timed("external_access(zone='account')", 10.0, lambda: world.external_access("account"))
+    findings = timed(
+        "external_access(zone='account')", 10.0, lambda: world.external_access("account")
+    )
     assert isinstance(findings, list)
     print(f"  {len(findings):,} findings")
     del layout
