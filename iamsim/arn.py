@@ -44,7 +44,8 @@ class Arn:
 
     @classmethod
     def parse(cls, text: str) -> Arn:
-        """Parse ``text``; raise :class:`ArnError` naming the bad part if it is not an ARN."""
+        """Parse ``text``; raise :class:`~iamsim.ValidationError` naming the bad part if it is not
+        an ARN."""
         if not isinstance(text, str):
             raise ArnError(f"an ARN must be a string, not {type(text).__name__}")
         parts = text.split(":", 5)

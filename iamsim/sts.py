@@ -90,9 +90,13 @@ def _iso(moment: datetime) -> str:
 class _Session:
     """What user and role sessions share: credentials, times, MFA."""
 
+    #: The world the session lives in (its clock decides expiry).
     world: World
+    #: The temporary credentials.
     credentials: Credentials
+    #: When the credentials were issued (world time).
     issued_at: datetime
+    #: When MFA was used to create the session, if it was.
     mfa_at: datetime | None
 
     @property
@@ -113,6 +117,27 @@ class _Session:
 
 class RoleSession(_Session):
     """A role session from :func:`assume_role` (or the console's Switch Role): a principal."""
+
+    #: The role assumed.
+    role: Role
+    #: Who assumed it: a user, a user session, or (role chaining) another role session.
+    caller: User | RoleSession | UserSession
+    #: The RoleSessionName.
+    session_name: str
+    #: The session policies (an inline one first, then the managed ones).
+    session_policies: tuple[Policy, ...]
+    #: The ARNs of the managed session policies.
+    policy_arns: tuple[str, ...]
+    #: The session tags, inherited transitive tags included.
+    tags: Mapping[str, str]
+    #: The keys of the tags that carry into chained sessions.
+    transitive_tag_keys: frozenset[str]
+    #: The source identity, set once and carried through chaining.
+    source_identity: str | None
+    #: Whether the caller was itself a role session (role chaining).
+    chained: bool
+    #: Whether the console's Switch Role made it.
+    via_console: bool
 
     def __init__(
         self,
@@ -244,6 +269,11 @@ class RoleSession(_Session):
 class UserSession(_Session):
     """An IAM user's temporary credentials from :func:`get_session_token` (or a console
     sign-in): the user's own permissions, with MFA context when MFA was used."""
+
+    #: The user the credentials belong to.
+    user: User
+    #: Whether a console sign-in made it.
+    via_console: bool
 
     def __init__(
         self,
