@@ -5,7 +5,7 @@ asked before every policy change — computed on a snapshot, so the world itself
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -106,11 +106,13 @@ def diff(
     *,
     actions: Iterable[str] | None = None,
     resources: Iterable[str] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> list[AccessChange]:
     """Apply ``change`` to a snapshot of the world and list every request whose outcome moves.
 
     By default the requests probed are every user and role x the actions the policies name
     (before and after the change) x the world's resources and the ARNs its policies name.
+    ``context`` is added to every probe (for example MFA keys, to see what MFA users gain).
     """
     from iamsim.evaluate import evaluate
 
@@ -133,7 +135,7 @@ def diff(
 
     def outcomes(principals: dict[str, User | Role]) -> dict[tuple[str, str, str], Outcome]:
         return {
-            (arn, action, resource): evaluate(principal, action, resource).outcome
+            (arn, action, resource): evaluate(principal, action, resource, context).outcome
             for arn, principal in principals.items()
             for action in probe_a
             for resource in probe_r

@@ -904,12 +904,13 @@ class World:
         *,
         actions: Any = None,
         resources: Any = None,
+        context: Mapping[str, Any] | None = None,
     ) -> list[Any]:
         """Which principals gain or lose which actions if ``change`` (a function of the world)
         were applied; the world itself is left unchanged."""
         from iamsim.diff import diff
 
-        return diff(self, change, actions=actions, resources=resources)
+        return diff(self, change, actions=actions, resources=resources, context=context)
 
     def load_authorization_details(self, source: Any) -> Account:
         """Import ``aws iam get-account-authorization-details`` output as one account."""
