@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -21,6 +22,14 @@ from iamsim.simulate import build_case
 __all__ = ["main"]
 
 EXIT_OK, EXIT_MISS, EXIT_ERROR = 0, 1, 2
+_PROGRESS_EVERY = 500  # cases between progress lines on a terminal
+
+
+def _colour(stream: TextIO, code: str, text: str) -> str:
+    """ANSI colour only when writing to a terminal and NO_COLOR is not set."""
+    if os.environ.get("NO_COLOR") or not getattr(stream, "isatty", lambda: False)():
+        return text
+    return f"\033[{code}m{text}\033[0m"
 
 
 def _decide(loaded: LoadedCase) -> tuple[Decision, object]:
@@ -61,7 +70,10 @@ def check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
     cases, errors = _load(paths, err)
     passed = failed = 0
     report = []
-    for loaded in cases:
+    show_progress = len(cases) >= _PROGRESS_EVERY and getattr(err, "isatty", lambda: False)()
+    for number, loaded in enumerate(cases, start=1):
+        if show_progress and number % _PROGRESS_EVERY == 0:
+            print(f"  ... {number}/{len(cases)} cases", file=err, flush=True)
         try:
             decision, expect = _decide(loaded)
         except IamSimError as exc:
@@ -91,7 +103,8 @@ def check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
             )
         elif not ok:
             why = loaded.case.get("why")
-            print(f"MISS {loaded.name}: expected {expect}, got {decision.outcome}", file=out)
+            miss = _colour(out, "31;1", "MISS")
+            print(f"{miss} {loaded.name}: expected {expect}, got {decision.outcome}", file=out)
             if why:
                 print(f"    case: {why}", file=out)
             print(_indent(decision.explain()), file=out)
@@ -102,7 +115,8 @@ def check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
         out.write("\n")
     else:
         suffix = f", {errors} errors" if errors else ""
-        print(f"iamsim check: {passed} passed, {failed} failed{suffix}", file=out)
+        summary = f"iamsim check: {passed} passed, {failed} failed{suffix}"
+        print(_colour(out, "31" if failed or errors else "32", summary), file=out)
     if errors:
         return EXIT_ERROR
     return EXIT_MISS if failed else EXIT_OK
@@ -138,8 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iamsim",
         description="Simulate AWS IAM authorization: run policy test cases, explain decisions.",
-        epilog="exit codes: 0 every case met its expectation, 1 some case did not, "
-        "2 a file or case could not be read",
+        epilog="exit codes: 0 every case met its expectation (or no finding was an error), "
+        "1 some case did not (or a finding was an error), 2 a file or case could not be read "
+        "or the command line was wrong. Colour is used only on a terminal (NO_COLOR turns it off).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser(

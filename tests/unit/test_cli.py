@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,44 @@ def test_expect_must_be_an_outcome(tmp_path: Path, capsys: pytest.CaptureFixture
     write(tmp_path, "bad.json", {**CASE, "expect": "maybe"})
     assert main(["check", str(tmp_path)]) == 2
     assert "expect:" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iamsim.cli import check
+
+    write(tmp_path, "miss.json", {**CASE, "expect": "explicitDeny"})
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    plain, terminal = io.StringIO(), _Terminal()
+    check([str(tmp_path)], "text", plain, io.StringIO())
+    check([str(tmp_path)], "text", terminal, io.StringIO())
+    assert "\033[" not in plain.getvalue()
+    assert "\033[31;1mMISS\033[0m" in terminal.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    quiet = _Terminal()
+    check([str(tmp_path)], "text", quiet, io.StringIO())
+    assert "\033[" not in quiet.getvalue()
+
+
+def test_progress_on_long_runs_on_a_terminal(tmp_path: Path) -> None:
+    from iamsim.cli import check
+
+    write(tmp_path, "many.json", [{**CASE, "id": f"c{i}"} for i in range(1000)])
+    err = _Terminal()
+    assert check([str(tmp_path)], "text", io.StringIO(), err) == 0
+    assert "... 500/1000 cases" in err.getvalue()
+    quiet = io.StringIO()
+    check([str(tmp_path)], "text", io.StringIO(), quiet)
+    assert quiet.getvalue() == ""
+
+
+def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["check", "--help"], ["simulate", "--help"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 0
+    assert "exit codes" in capsys.readouterr().out
