@@ -17,7 +17,7 @@ from typing import TextIO
 from iamsim.cases import CaseFileError, LoadedCase, find_case_files, load_case_file
 from iamsim.decision import Decision
 from iamsim.errors import IamSimError
-from iamsim.simulate import build_case
+from iamsim.simulation import build_case
 
 __all__ = ["main"]
 

@@ -181,7 +181,7 @@ class ConsoleSession:
         self, action: str, resource: str, context: Mapping[str, Any] | None = None
     ) -> Decision:
         """Decide a request made by the active identity."""
-        from iamsim.evaluate import evaluate
+        from iamsim.gather import evaluate
 
         return evaluate(self.active, action, resource, context)
 

@@ -114,7 +114,7 @@ def diff(
     (before and after the change) x the world's resources and the ARNs its policies name.
     ``context`` is added to every probe (for example MFA keys, to see what MFA users gain).
     """
-    from iamsim.evaluate import evaluate
+    from iamsim.gather import evaluate
 
     snapshot = world._snapshot()
     try:

@@ -238,7 +238,7 @@ def access_graph(world: World) -> AccessGraph:
 def _build_graph(world: World) -> AccessGraph:
     from functools import partial
 
-    from iamsim.evaluate import _decide
+    from iamsim.gather import _decide
 
     evaluate = partial(_decide, world, cache=False)
 
@@ -312,7 +312,7 @@ def who_can(
 ) -> list[WhoCan]:
     """Every principal that can perform ``action`` on ``resource``: directly, or through any chain
     of roles it can assume (across accounts), with the path and the conditions on the way."""
-    from iamsim.evaluate import evaluate
+    from iamsim.gather import evaluate
 
     prefilter = _Prefilter(world, action)
     held = world.find_resource(resource)

@@ -22,7 +22,7 @@ from iamsim._ids import digest
 from iamsim.compiled import CompiledPolicy, PolicySource, PolicyType, compile_policy
 from iamsim.entities import Role, User
 from iamsim.errors import AccessDenied, IamSimError, NoSuchEntity, PolicyError, ValidationError
-from iamsim.evaluate import (
+from iamsim.gather import (
     PrincipalSide,
     org_levels,
     principal_side,
@@ -599,7 +599,7 @@ def _assume(
     via_console: bool = False,
     console_duration: int | None = None,
 ) -> RoleSession:
-    from iamsim.evaluate import evaluate
+    from iamsim.gather import evaluate
 
     # 1. parameters
     if not isinstance(role_arn, str) or not role_arn.startswith("arn:") or ":role/" not in role_arn:

@@ -868,7 +868,7 @@ class World:
         context: Mapping[str, Any] | None = None,
     ) -> Decision:
         """Decide a request of one of this world's principals (see :func:`iamsim.evaluate`)."""
-        from iamsim.evaluate import evaluate
+        from iamsim.gather import evaluate
 
         return evaluate(principal, action, resource, context, world=self)
 
@@ -883,6 +883,15 @@ class World:
         from iamsim.graph import who_can
 
         return list(who_can(self, action, resource, context))
+
+    def what_can(
+        self, principal: Any, resource: str | None = None, context: Mapping[str, Any] | None = None
+    ) -> dict[str, list[Any]]:
+        """The actions ``principal`` is allowed (on ``resource``, or on the resources its policies
+        name), expanded through the AWS action catalog and grouped by service."""
+        from iamsim.whatcan import what_can
+
+        return dict(what_can(self, principal, resource, context))
 
     def access_graph(self) -> Any:
         """Who can assume which role, across accounts (an :class:`iamsim.graph.AccessGraph`)."""
