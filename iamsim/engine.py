@@ -520,7 +520,9 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
         else:
             by_role = []
         if identity_ok and boundary_ok and session_ok:
-            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + caps + guardrails)
+            # a trust or key policy that had to allow too is part of what decided
+            own = resource if requires_own_policy(request) else []
+            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + own + caps + guardrails)
         if not identity_ok and not by_role:
             return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW)
     elif identity_ok and boundary_ok and session_ok:

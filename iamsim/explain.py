@@ -140,9 +140,18 @@ def _fix(decision: Decision) -> str | None:
     return None
 
 
+def _values(test: KeyTest) -> str:
+    values = test.clause.values
+    return repr(values if isinstance(values, str) else list(values))
+
+
 def _describe_test(test: KeyTest, decision: Decision) -> str:
     raw = decision.request.context.get(test.key)
-    got = "absent" if raw is None else repr(raw if isinstance(raw, str) else list(raw))
+    if raw is None:
+        return (
+            f"{test.clause.operator} {test.clause.key} {_values(test)}: the request lacks the key"
+        )
+    got = repr(raw if isinstance(raw, str) else list(raw))
     values = test.clause.values
     wanted = repr(values if isinstance(values, str) else list(values))
     return f"{test.clause.operator} {test.clause.key} {wanted}: request has {got}"

@@ -152,7 +152,7 @@ def test_a_failure_shows_the_whole_explanation(pytester: pytest.Pytester) -> Non
             "E       User: arn:aws:iam::111111111111:user/alice is not authorized *",
             "E         why: the role's trust policy does not allow the caller*",
             "E           - Allow statement 0 (Sid 'TicketHolders') in role Deploy trust policy: "
-            "condition not met * StringEquals sts:ExternalId 'ticket-42': request has absent",
+            "condition not met * StringEquals sts:ExternalId 'ticket-42': the request lacks the key",
             "E         context keys that conditions asked for and the request lacks: "
             "sts:ExternalId",
         ]
