@@ -152,9 +152,7 @@ def _describe_test(test: KeyTest, decision: Decision) -> str:
             f"{test.clause.operator} {test.clause.key} {_values(test)}: the request lacks the key"
         )
     got = repr(raw if isinstance(raw, str) else list(raw))
-    values = test.clause.values
-    wanted = repr(values if isinstance(values, str) else list(values))
-    return f"{test.clause.operator} {test.clause.key} {wanted}: request has {got}"
+    return f"{test.clause.operator} {test.clause.key} {_values(test)}: request has {got}"
 
 
 def near_misses(decision: Decision, policy_set: PolicySet) -> list[str]:

@@ -7,6 +7,12 @@ requests: a good share of generated decisions are ``allowed`` and ``explicitDeny
 Everything shrinks toward the first entry of each vocabulary list, toward fewer statements and
 policies and toward no Condition, so a failing example reads like a hand-written one.
 
+Statements, policies, Condition blocks and request contexts come from the public
+:mod:`iamsim.strategies` (the same ones users get), fed with this module's vocabulary of actions,
+resources and principals; what is specific to these tests stays here: callers that know their
+``aws:PrincipalArn``, requests, scenarios leaning on one service, and the subset the naive
+reference evaluator understands.
+
 Strategies are built once and cached (Hypothesis validates every new strategy object, which
 would otherwise dominate the run time), so the builders below take only hashable arguments.
 
@@ -22,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hypothesis import strategies as st
+
+from iamsim import strategies as iam
 
 Doc = dict[str, Any]
 Kind = Literal["identity", "resource", "boundary", "session", "scp", "rcp"]
@@ -90,9 +98,9 @@ CALLERS: dict[str, tuple[Caller, ...]] = {
 }
 
 
-def account_ids() -> Strategy[str]:
-    """One of the two accounts of the vocabulary (shrinks toward 111122223333)."""
-    return st.sampled_from(ACCOUNTS)
+#: Any account of the public vocabulary (ACCOUNT and OTHER_ACCOUNT are its first two).
+account_ids = iam.account_ids
+assert iam.ACCOUNTS[:2] == ACCOUNTS
 
 
 @functools.cache
@@ -222,76 +230,6 @@ def resource_entries() -> Strategy[str]:
 # --- conditions --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ConditionKey:
-    """A condition key of the vocabulary: the operators that suit it and the values to use."""
-
-    name: str  # as AWS spells it; policies sometimes change its case
-    operators: tuple[str, ...]
-    policy_values: tuple[str, ...]
-    request_values: tuple[Any, ...]  # a list value is a multivalued key
-    multivalued: bool = False
-
-
-_STRING_OPS = (
-    "StringEquals",
-    "StringNotEquals",
-    "StringLike",
-    "StringNotLike",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-)
-
-CONDITION_KEYS: tuple[ConditionKey, ...] = (
-    ConditionKey(
-        "aws:PrincipalTag/team", _STRING_OPS, ("red", "blue", "r*", "RED"), ("red", "blue", "Red")
-    ),
-    ConditionKey(
-        "aws:username",
-        ("StringEquals", "StringNotEquals", "StringLike"),
-        ("alice", "b*", "${aws:PrincipalTag/team}"),
-        ("alice", "bob", "red"),
-    ),
-    ConditionKey(
-        "aws:RequestedRegion",
-        ("StringEquals", "StringNotEquals", "StringLike"),
-        ("us-east-1", "eu-*"),
-        ("us-east-1", "eu-west-1"),
-    ),
-    ConditionKey(
-        "s3:max-keys",
-        ("NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals"),
-        ("10", "100"),
-        ("5", "50", "500", 10, "lots"),  # "lots" cannot be read as a number
-    ),
-    ConditionKey("aws:SecureTransport", ("Bool",), ("true", "false"), ("true", "false", True)),
-    ConditionKey(
-        "aws:SourceIp",
-        ("IpAddress", "NotIpAddress"),
-        ("203.0.113.0/24", "2001:db8::/32"),
-        ("203.0.113.7", "198.51.100.1", "2001:db8::1"),
-    ),
-    ConditionKey(
-        "aws:CurrentTime",
-        ("DateLessThan", "DateGreaterThanEquals"),
-        ("2025-01-01T00:00:00Z",),
-        ("2024-06-01T00:00:00Z", "2026-01-01T00:00:00Z"),
-    ),
-    ConditionKey(
-        "aws:SourceArn",
-        ("ArnLike", "ArnEquals", "ArnNotLike"),
-        ("arn:aws:sns:*:111122223333:*", "arn:aws:sqs:us-east-1:*:queue1"),
-        ("arn:aws:sns:us-east-1:111122223333:topic", "arn:aws:sqs:us-east-1:444455556666:queue1"),
-    ),
-    ConditionKey(
-        "aws:TagKeys",
-        ("StringEquals", "StringLike", "StringNotEquals", "StringNotLike"),
-        ("team", "env", "cost*"),
-        (["team"], ["team", "env"], ["cost-center"], ["env", "owner"], []),
-        multivalued=True,
-    ),
-)
-
 #: The string-valued keys the naive reference evaluator understands, with the values its
 #: conditions and contexts use.
 REFERENCE_KEYS: dict[str, tuple[str, ...]] = {
@@ -311,45 +249,11 @@ def _spellings(name: str) -> tuple[str, ...]:
     return (name, name.lower(), name.upper())
 
 
-_CLAUSE_PARTS = tuple(
-    (
-        key,
-        st.sampled_from(_spellings(key.name)),
-        st.sampled_from(key.operators),
-        one_or_many(st.sampled_from(key.policy_values), 2),
-    )
-    for key in CONDITION_KEYS
-)
-
-
-@st.composite
-def condition_clauses(draw: st.DrawFn) -> tuple[str, str, Any]:
-    """One ``(operator, key, values)`` clause from the vocabulary, with IfExists, a set prefix
-    (only on the multivalued key, as AWS advises) or Null now and then."""
-    key, spellings, operators, values = draw(st.sampled_from(_CLAUSE_PARTS))
-    spelled = draw(spellings)
-    if draw(one_in(10)):
-        return "Null", spelled, draw(st.sampled_from(("true", "false")))
-    operator = draw(operators)
-    if key.multivalued:
-        operator = draw(st.sampled_from(("ForAllValues:", "ForAnyValue:"))) + operator
-    if draw(one_in(4)):
-        operator += "IfExists"
-    return operator, spelled, draw(values)
-
-
 def _block(clauses: list[tuple[str, str, Any]]) -> Doc:
     block: Doc = {}
     for operator, key, values in clauses:
         block.setdefault(operator, {})[key] = values
     return block
-
-
-@functools.cache
-def condition_blocks(clauses: Strategy[tuple[str, str, Any]] | None = None) -> Strategy[Doc]:
-    """A Condition element of one or two clauses (operators AND, keys AND, values OR)."""
-    chosen = clauses if clauses is not None else condition_clauses()
-    return st.lists(chosen, min_size=1, max_size=2).map(_block)
 
 
 _REFERENCE_PARTS = tuple(
@@ -370,16 +274,34 @@ def reference_clauses(draw: st.DrawFn) -> tuple[str, str, Any]:
 
 
 @functools.cache
+def reference_conditions() -> Strategy[Doc]:
+    """A Condition element of one or two clauses of the reference subset."""
+    return st.lists(reference_clauses(), min_size=1, max_size=2).map(_block)
+
+
+@functools.cache
 def contexts(caller: Caller | None = None) -> Strategy[Doc]:
-    """A request context: each key of the vocabulary present or not, with one of its values;
-    with ``caller``, sometimes the caller's ``aws:PrincipalArn`` too."""
-    entries = [
-        st.one_of(st.none(), st.tuples(st.just(k.name), st.sampled_from(k.request_values)))
-        for k in CONDITION_KEYS
-    ]
-    if caller is not None:
-        entries.append(st.one_of(st.none(), st.just(("aws:PrincipalArn", caller.principal_arn))))
-    return st.tuples(*entries).map(lambda pairs: dict(p for p in pairs if p is not None))
+    """A request context from the public ``iamsim.strategies.contexts()`` (every key the
+    public ``condition_blocks()`` use, each present or not), its ``"true"``/``"false"`` and
+    digit values now and then as JSON booleans and numbers (the simulate format reads them as
+    IAM text); with ``caller``, sometimes the caller's ``aws:PrincipalArn`` too."""
+    base = iam.contexts()
+    principal = st.none() if caller is None else st.one_of(st.none(), st.just(caller.principal_arn))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Doc:
+        context: Doc = draw(base)
+        for key, value in context.items():
+            if value in ("true", "false") and draw(one_in(3)):
+                context[key] = value == "true"
+            elif isinstance(value, str) and value.isdigit() and draw(one_in(3)):
+                context[key] = int(value)
+        arn = draw(principal)
+        if arn is not None:
+            context["aws:PrincipalArn"] = arn
+        return context
+
+    return build()
 
 
 @functools.cache
@@ -443,7 +365,9 @@ class Vocabulary:
     not_principals: bool = True  # NotPrincipal in resource-policy Denies now and then
 
 
-FULL = Vocabulary(action_patterns(), resource_entries(), condition_blocks(), principal_elements())
+FULL = Vocabulary(
+    action_patterns(), resource_entries(), iam.condition_blocks(), principal_elements()
+)
 
 
 @functools.cache
@@ -473,46 +397,28 @@ def focused(service: str, *, spread: bool = True) -> Vocabulary:
     )
 
 
-#: A customer managed RCP cannot use "*" as its Action.
-RCP_ACTIONS = st.sampled_from(ACTION_PATTERNS)
+def _negations(vocabulary: Vocabulary) -> tuple[str, ...]:
+    return ("NotAction", "NotResource") * vocabulary.negations + (
+        "NotPrincipal",
+    ) * vocabulary.not_principals
 
 
 @functools.cache
 def statements(
     kind: Kind = "identity", effect: str | None = None, vocabulary: Vocabulary = FULL
 ) -> Strategy[Doc]:
-    """One statement valid in a policy of ``kind``; Allow is drawn two times out of three.
-
-    RCP statements are Deny-only with ``Principal "*"`` and no bare ``"*"`` Action, as custom
-    RCPs must be.
-    """
-    if kind == "rcp":
-        effect = "Deny"
-    effects = st.sampled_from(("Allow", "Allow", "Deny")) if effect is None else None
-    actions = one_or_many(RCP_ACTIONS if kind == "rcp" else vocabulary.actions)
-    resources = one_or_many(vocabulary.resources)
-    not_principal = one_or_many(st.sampled_from(PRINCIPAL_IDS), 2).map(lambda v: {"AWS": v})
-    negate = vocabulary.negations and kind != "rcp"
-
-    @st.composite
-    def build(draw: st.DrawFn) -> Doc:
-        chosen = draw(effects) if effects is not None else effect
-        out: Doc = {"Effect": chosen}
-        if kind == "rcp":
-            out["Principal"] = "*"
-        elif kind == "resource":
-            if chosen == "Deny" and vocabulary.not_principals and draw(one_in(8)):
-                out["NotPrincipal"] = draw(not_principal)
-            else:
-                out["Principal"] = draw(vocabulary.principals)
-        out["NotAction" if negate and draw(one_in(8)) else "Action"] = draw(actions)
-        not_resource = vocabulary.negations and draw(one_in(8))
-        out["NotResource" if not_resource else "Resource"] = draw(resources)
-        if draw(one_in(3)):
-            out["Condition"] = draw(vocabulary.conditions)
-        return out
-
-    return build()
+    """One statement valid in a policy of ``kind`` (the public ``iamsim.strategies``
+    statements, from ``vocabulary``); Allow is drawn two times out of three. RCP statements are
+    Deny-only with ``Principal "*"`` and no ``"*"`` Action, as custom RCPs must be."""
+    return iam.statements(
+        kind,
+        effect=effect,
+        actions=vocabulary.actions,
+        resources=vocabulary.resources,
+        conditions=vocabulary.conditions,
+        principals=vocabulary.principals if kind == "resource" else None,
+        negations=_negations(vocabulary),
+    )
 
 
 @functools.cache
@@ -522,23 +428,19 @@ def policies(
     vocabulary: Vocabulary = FULL,
     max_statements: int = 3,
 ) -> Strategy[Doc]:
-    """A policy document of ``kind`` (resource policies name principals). Statements get
-    unique Sids now and then; a one-statement policy sometimes has Statement as an object."""
-    bodies = st.lists(statements(kind, effect, vocabulary), min_size=1, max_size=max_statements)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> Doc:
-        body = draw(bodies)
-        if draw(st.booleans()):
-            for index, statement in enumerate(body):
-                statement["Sid"] = f"Stmt{index}"
-        doc: Doc = {"Version": VERSION}
-        if kind == "resource" and draw(one_in(4)):
-            doc["Id"] = "ResourcePolicy"
-        doc["Statement"] = body[0] if len(body) == 1 and draw(st.booleans()) else body
-        return doc
-
-    return build()
+    """A policy document of ``kind`` from ``vocabulary`` (the public ``iamsim.strategies``
+    policies): unique Sids now and then, a one-statement policy sometimes with Statement as an
+    object."""
+    return iam.policies(
+        kind,
+        effect=effect,
+        max_statements=max_statements,
+        actions=vocabulary.actions,
+        resources=vocabulary.resources,
+        conditions=vocabulary.conditions,
+        principals=vocabulary.principals if kind == "resource" else None,
+        negations=_negations(vocabulary),
+    )
 
 
 def _allow_all(kind: Kind = "scp") -> Doc:
