@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from iamsim.arn import Arn
+    from iamsim.catalog import catalog_version
     from iamsim.compiled import PolicyType
     from iamsim.console import (
         ConsoleSession,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         get_caller_identity,
         get_session_token,
     )
+    from iamsim.validation import Finding, Severity, validate
     from iamsim.world import World
 
 __version__ = "0.1.0"
@@ -106,6 +108,10 @@ _EXPORTS = {
     "get_caller_identity": "iamsim.sts",
     "get_session_token": "iamsim.sts",
     "World": "iamsim.world",
+    "Finding": "iamsim.validation",
+    "Severity": "iamsim.validation",
+    "validate": "iamsim.validation",
+    "catalog_version": "iamsim.catalog",
 }
 
 __all__ = [
@@ -117,6 +123,7 @@ __all__ = [
     "Credentials",
     "Decision",
     "EntityAlreadyExists",
+    "Finding",
     "Group",
     "IamSimError",
     "LoadError",
@@ -138,6 +145,7 @@ __all__ = [
     "Resource",
     "Role",
     "RoleSession",
+    "Severity",
     "Statement",
     "SwitchRoleLink",
     "User",
@@ -145,6 +153,7 @@ __all__ = [
     "ValidationError",
     "World",
     "assume_role",
+    "catalog_version",
     "evaluate",
     "get_caller_identity",
     "get_session_token",
@@ -153,6 +162,7 @@ __all__ = [
     "sign_in",
     "simulate",
     "switch_role_url",
+    "validate",
 ]
 
 

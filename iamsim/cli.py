@@ -17,6 +17,7 @@ from typing import TextIO
 from iamsim.cases import CaseFileError, LoadedCase, find_case_files, load_case_file
 from iamsim.decision import Decision
 from iamsim.errors import IamSimError
+from iamsim.lint import add_lint_command, lint
 from iamsim.simulation import build_case
 
 __all__ = ["main"]
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
             default="text",
             help="output format (default: text)",
         )
+    add_lint_command(commands)
     return parser
 
 
@@ -185,6 +187,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "check":
         return check(args.paths, args.format, sys.stdout, sys.stderr)
+    if args.command == "lint":
+        return lint(
+            args.paths,
+            args.policy_type,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            strict=args.strict,
+            account_id=args.account,
+        )
     return simulate_command(args.file, args.format, sys.stdout, sys.stderr)
 
 

@@ -4,7 +4,6 @@ asked before every policy change — computed on a snapshot, so the world itself
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +61,9 @@ def _documents(world: World) -> Iterable[Any]:
 def _expand(pattern: str) -> list[str]:
     if "*" not in pattern and "?" not in pattern:
         return [pattern]
-    catalog = importlib.import_module("iamsim.catalog")
-    return list(catalog.expand_actions(pattern))
+    from iamsim.catalog import expand_actions
+
+    return list(expand_actions(pattern))
 
 
 def probe_actions(world: World) -> set[str]:
