@@ -46,10 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     world._cache.clear()  # who_can from a cold cache too (it builds the graph it needs)
     member = world.accounts[10]
     bucket = next(r.arn for r in member.resources if r.arn.startswith("arn:aws:s3:::"))
+    # a realistic request: the organization's SCPs deny requests outside the allowed regions
+    context = {"aws:RequestedRegion": "us-east-1", "aws:SecureTransport": "true"}
     found = timed(
         f"who_can s3:GetObject on {bucket}/key (cold)",
         2.0,
-        lambda: world.who_can("s3:GetObject", f"{bucket}/key"),
+        lambda: world.who_can("s3:GetObject", f"{bucket}/key", context),
     )
     assert isinstance(found, list)
     print(f"  {len(found):,} principals ({sum(1 for w in found if w.path):,} through roles)")

@@ -73,26 +73,15 @@ class AccessGraph:
         return tuple(e for e in self.edges if e.target == target)
 
     def paths_to(self, role_arn: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-        """Every principal that can reach ``role_arn``: (start, roles on the way, conditions)."""
+        """Every principal that can reach ``role_arn``, once each, by a shortest chain:
+        (start, the roles assumed on the way ending with ``role_arn``, the conditions)."""
+        return _backward(self._into(), [role_arn], {role_arn})
+
+    def _into(self) -> dict[str, list[Edge]]:
         into: dict[str, list[Edge]] = {}
         for edge in self.edges:
             into.setdefault(edge.target, []).append(edge)
-        found: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-        queue: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque(
-            [(role_arn, (role_arn,), ())]
-        )
-        seen = {role_arn}
-        while queue:
-            node, path, conditions = queue.popleft()
-            for edge in into.get(node, []):
-                if edge.source in path:
-                    continue
-                merged = tuple(dict.fromkeys(edge.conditions + conditions))
-                found.append((edge.source, path, merged))
-                if edge.source.split(":")[5].startswith("role/") and edge.source not in seen:
-                    seen.add(edge.source)
-                    queue.append((edge.source, (edge.source, *path), merged))
-        return found
+        return into
 
     def escalation_paths(self, admin_roles: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         """Principals that reach an admin-equivalent role, with the path (privilege escalation)."""
@@ -230,6 +219,28 @@ def _trust_facts(role: RoleState) -> tuple[set[str], set[str], bool, list[str]]:
     return accounts, arns, everyone, external_ids
 
 
+def _backward(
+    into: Mapping[str, list[Edge]], seeds: Iterable[str], reached: set[str]
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Breadth-first along edges reversed, from the seed roles: every principal not yet in
+    ``reached`` once, with the shortest chain of roles to a seed and the conditions on it."""
+    found: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+    queue: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque(
+        (seed, (seed,), ()) for seed in seeds
+    )
+    while queue:
+        node, path, conditions = queue.popleft()
+        for edge in into.get(node, ()):
+            if edge.source in reached:
+                continue
+            reached.add(edge.source)
+            merged = tuple(dict.fromkeys(edge.conditions + conditions))
+            found.append((edge.source, path, merged))
+            if ":role/" in edge.source:
+                queue.append((edge.source, (edge.source, *path), merged))
+    return found
+
+
 def access_graph(world: World) -> AccessGraph:
     """Compute who can assume which role (cached until the world changes)."""
     return world._cached(("access-graph",), lambda: _build_graph(world))
@@ -340,16 +351,12 @@ def who_can(
         if evaluate(handle, action, resource, context).allowed:
             direct.append(WhoCan(state.arn))
     results = list(direct)
-    if not any(":role/" in item.principal for item in direct):
+    roles = [item.principal for item in direct if ":role/" in item.principal]
+    if not roles:
         return results  # nobody reaches it through a role
-    graph = access_graph(world)
-    seen = {(r.principal, r.path) for r in results}
-    for item in direct:
-        if ":role/" not in item.principal:
-            continue
-        for start, path, conditions in graph.paths_to(item.principal):
-            key = (start, path)
-            if key not in seen:
-                seen.add(key)
-                results.append(WhoCan(start, path, conditions))
+    # One breadth-first search back from every directly allowed role at once: each principal
+    # is reported once, with a shortest chain of roles.
+    reached = {item.principal for item in direct}
+    for start, path, conditions in _backward(access_graph(world)._into(), roles, reached):
+        results.append(WhoCan(start, path, conditions))
     return results
