@@ -55,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     assert isinstance(found, list)
     print(f"  {len(found):,} principals ({sum(1 for w in found if w.path):,} through roles)")
+    other = next(r.arn for r in world.accounts[20].resources if r.arn.startswith("arn:aws:s3:::"))
+    found = timed(
+        f"who_can s3:GetObject on {other}/key (graph built)",
+        2.0,
+        lambda: world.who_can("s3:GetObject", f"{other}/key", context),
+    )
+    assert isinstance(found, list)
+    print(f"  {len(found):,} principals ({sum(1 for w in found if w.path):,} through roles)")
     findings = timed(
         "external_access(zone='organization')", 10.0, lambda: world.external_access("organization")
     )
