@@ -308,7 +308,42 @@ class _Named(_Handle):
         return hash((self._kind, self._account, self._name))
 
 
-class User(_Named):
+class _PolicyHolder(_Named):
+    """A user, group or role: it holds inline and managed policies."""
+
+    __slots__ = ()
+
+    def _state(self) -> UserState | GroupState | RoleState:
+        raise NotImplementedError
+
+    @property
+    def inline_policies(self) -> Mapping[str, Policy]:
+        """Inline policies by name."""
+        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
+
+    @property
+    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
+        """Attached managed policies."""
+        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
+
+    def put_policy(self, name: str, document: PolicyInput) -> None:
+        """Add or replace an inline policy."""
+        self._world._put_inline(self._kind, self._account, self._name, name, document)
+
+    def delete_policy(self, name: str) -> None:
+        """Remove an inline policy."""
+        self._world._delete_inline(self._kind, self._account, self._name, name)
+
+    def attach_policy(self, arn: str) -> None:
+        """Attach a managed policy."""
+        self._world._attach_managed(self._kind, self._account, self._name, arn)
+
+    def detach_policy(self, arn: str) -> None:
+        """Detach a managed policy."""
+        self._world._detach_managed(self._kind, self._account, self._name, arn)
+
+
+class User(_PolicyHolder):
     """An IAM user: a long-term principal with its own and its groups' policies."""
 
     __slots__ = ()
@@ -348,36 +383,10 @@ class User(_Named):
         return tuple(Group(self._world, self._account, g) for g in self._state().groups)
 
     @property
-    def inline_policies(self) -> Mapping[str, Policy]:
-        """Inline policies by name."""
-        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
-
-    @property
-    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
-        """Attached managed policies."""
-        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
-
-    @property
     def boundary(self) -> ManagedPolicy | None:
         """The permissions boundary, if set."""
         arn = self._state().boundary
         return None if arn is None else ManagedPolicy(self._world, arn)
-
-    def put_policy(self, name: str, document: PolicyInput) -> None:
-        """Add or replace an inline policy."""
-        self._world._put_inline("user", self._account, self._name, name, document)
-
-    def delete_policy(self, name: str) -> None:
-        """Remove an inline policy."""
-        self._world._delete_inline("user", self._account, self._name, name)
-
-    def attach_policy(self, arn: str) -> None:
-        """Attach a managed policy."""
-        self._world._attach_managed("user", self._account, self._name, arn)
-
-    def detach_policy(self, arn: str) -> None:
-        """Detach a managed policy."""
-        self._world._detach_managed("user", self._account, self._name, arn)
 
     def set_boundary(self, boundary: str | PolicyInput | None) -> None:
         """Set (or with None, remove) the permissions boundary."""
@@ -400,7 +409,7 @@ class User(_Named):
         self._world._delete_entity("user", self._account, self._name)
 
 
-class Group(_Named):
+class Group(_PolicyHolder):
     """An IAM group: policies shared by its users. Groups are never principals."""
 
     __slots__ = ()
@@ -429,38 +438,12 @@ class Group(_Named):
             if self._name in u.groups
         )
 
-    @property
-    def inline_policies(self) -> Mapping[str, Policy]:
-        """Inline policies by name."""
-        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
-
-    @property
-    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
-        """Attached managed policies."""
-        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
-
-    def put_policy(self, name: str, document: PolicyInput) -> None:
-        """Add or replace an inline policy."""
-        self._world._put_inline("group", self._account, self._name, name, document)
-
-    def delete_policy(self, name: str) -> None:
-        """Remove an inline policy."""
-        self._world._delete_inline("group", self._account, self._name, name)
-
-    def attach_policy(self, arn: str) -> None:
-        """Attach a managed policy."""
-        self._world._attach_managed("group", self._account, self._name, arn)
-
-    def detach_policy(self, arn: str) -> None:
-        """Detach a managed policy."""
-        self._world._detach_managed("group", self._account, self._name, arn)
-
     def delete(self) -> None:
         """Delete the group (its users stay, without it)."""
         self._world._delete_entity("group", self._account, self._name)
 
 
-class Role(_Named):
+class Role(_PolicyHolder):
     """An IAM role: assumed for temporary credentials; its trust policy is its resource policy."""
 
     __slots__ = ()
@@ -505,16 +488,6 @@ class Role(_Named):
         return self._state().service_linked
 
     @property
-    def inline_policies(self) -> Mapping[str, Policy]:
-        """Inline policies by name."""
-        return MappingProxyType({n: s.policy for n, s in self._state().inline.items()})
-
-    @property
-    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
-        """Attached managed policies."""
-        return tuple(ManagedPolicy(self._world, a) for a in self._state().managed)
-
-    @property
     def boundary(self) -> ManagedPolicy | None:
         """The permissions boundary, if set."""
         arn = self._state().boundary
@@ -523,22 +496,6 @@ class Role(_Named):
     def update_trust_policy(self, document: PolicyInput) -> None:
         """Replace the trust policy."""
         self._world._update_trust(self._account, self._name, document)
-
-    def put_policy(self, name: str, document: PolicyInput) -> None:
-        """Add or replace an inline policy."""
-        self._world._put_inline("role", self._account, self._name, name, document)
-
-    def delete_policy(self, name: str) -> None:
-        """Remove an inline policy."""
-        self._world._delete_inline("role", self._account, self._name, name)
-
-    def attach_policy(self, arn: str) -> None:
-        """Attach a managed policy."""
-        self._world._attach_managed("role", self._account, self._name, arn)
-
-    def detach_policy(self, arn: str) -> None:
-        """Detach a managed policy."""
-        self._world._detach_managed("role", self._account, self._name, arn)
 
     def set_boundary(self, boundary: str | PolicyInput | None) -> None:
         """Set (or with None, remove) the permissions boundary."""
