@@ -8,7 +8,15 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["entity_html", "entity_markdown", "events_html", "policy_html", "world_html"]
+__all__ = [
+    "entity_html",
+    "entity_markdown",
+    "events_html",
+    "events_markdown",
+    "policy_html",
+    "world_html",
+    "world_markdown",
+]
 
 _FIELDS = (
     "id",
@@ -126,3 +134,33 @@ def events_html(events: Iterable[Mapping[str, Any]]) -> str:
         f"<table style='{_STYLE}'><tr><th>time</th><th>event</th><th>caller</th><th>role</th>"
         f"<th>result</th></tr>{''.join(rows)}</table>"
     )
+
+
+def _md(value: object) -> str:
+    return str(value).replace("|", "\\|")
+
+
+def world_markdown(world: Any) -> str:
+    """A world's accounts as a Markdown table."""
+    lines = [
+        "| account | alias | users | groups | roles | resources |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for account in world.accounts:
+        state = world._account_state(account.id)
+        lines.append(
+            f"| {account.id} | {_md(account.alias or '')} | {len(state.users)} | "
+            f"{len(state.groups)} | {len(state.roles)} | {len(state.resources)} |"
+        )
+    return "\n".join(lines)
+
+
+def events_markdown(events: Iterable[Mapping[str, Any]]) -> str:
+    """The audit trail as a Markdown table."""
+    lines = ["| time | event | caller | result |", "| --- | --- | --- | --- |"]
+    for event in events:
+        lines.append(
+            f"| {event['eventTime']} | {event['eventName']} | "
+            f"{_md(event['userIdentity'].get('arn', ''))} | {event.get('errorCode', 'ok')} |"
+        )
+    return "\n".join(lines)

@@ -103,3 +103,8 @@ class EventLog(Sequence[Mapping[str, Any]]):
         from iamsim._display import events_html
 
         return events_html(self._events)
+
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import events_markdown
+
+        return events_markdown(self._events)

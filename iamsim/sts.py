@@ -330,6 +330,12 @@ class UserSession(_Session):
         text: str = entity_html(self)
         return text
 
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import entity_markdown
+
+        text: str = entity_markdown(self)
+        return text
+
 
 Caller = User | RoleSession | UserSession
 

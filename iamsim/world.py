@@ -933,6 +933,12 @@ class World:
         text: str = world_html(self)
         return text
 
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import world_markdown
+
+        text: str = world_markdown(self)
+        return text
+
     def __repr__(self) -> str:
         org = f", organization {self._org.id}" if self._org else ""
         return f"<World {len(self._accounts)} accounts{org}, now {self._now.isoformat()}>"
