@@ -193,16 +193,39 @@ def _principals(world: World) -> Iterator[tuple[str, str, UserState | RoleState,
             yield "role", account_id, role, Role(world, account_id, role.name)
 
 
-def _trust_facts(role: RoleState) -> tuple[set[str], set[str], bool, list[str]]:
-    """Accounts and ARNs the trust policy names for sts:AssumeRole, whether it names "*", and
-    the external IDs its conditions ask for."""
+@attrs.frozen
+class _Trust:
+    """What a role's trust policy says about sts:AssumeRole, for choosing candidates."""
+
+    accounts: frozenset[str]
+    arns: frozenset[str]
+    everyone: bool
+    external_ids: tuple[str, ...]
+    needs_mfa: bool  # every Allow asks Bool aws:MultiFactorAuthPresent true
+    needs_external_id: bool  # every Allow asks StringEquals sts:ExternalId
+
+
+def _asks(statement: CompiledStatement, key: str, operator: str, values: set[str] | None) -> bool:
+    for clause in statement.statement.condition or ():
+        parsed = clause.parsed_operator
+        if (
+            clause.key.lower() == key
+            and parsed.operator.name == operator
+            and not parsed.if_exists
+            and parsed.set_prefix is None
+            and (values is None or {v.lower() for v in as_tuple(clause.values)} <= values)
+        ):
+            return True
+    return False
+
+
+def _trust_facts(role: RoleState) -> _Trust:
     accounts: set[str] = set()
     arns: set[str] = set()
     everyone = False
     external_ids: list[str] = []
-    for statement in role.trust.compiled.statements:
-        if not statement.allow or not statement.applies_to_action(_ASSUME):
-            continue
+    allows = [s for s in role.trust.compiled.statements if s.allow and s.applies_to_action(_ASSUME)]
+    for statement in allows:
         matcher = statement.principal
         if matcher is not None:
             everyone = everyone or matcher.everyone
@@ -216,7 +239,15 @@ def _trust_facts(role: RoleState) -> tuple[set[str], set[str], bool, list[str]]:
                 external_ids += [
                     v for v in as_tuple(clause.values) if "*" not in v and "?" not in v
                 ]
-    return accounts, arns, everyone, external_ids
+    return _Trust(
+        frozenset(accounts),
+        frozenset(arns),
+        everyone,
+        tuple(dict.fromkeys(external_ids)),
+        bool(allows)
+        and all(_asks(s, "aws:multifactorauthpresent", "Bool", {"true"}) for s in allows),
+        bool(allows) and all(_asks(s, "sts:externalid", "StringEquals", None) for s in allows),
+    )
 
 
 def _backward(
@@ -263,8 +294,9 @@ def _build_graph(world: World) -> AccessGraph:
     edges: list[Edge] = []
     for account in world._accounts.values():
         for role in account.roles.values():
-            accounts, arns, everyone, external_ids = _trust_facts(role)
-            if everyone:
+            trust = _trust_facts(role)
+            accounts, arns = trust.accounts, trust.arns
+            if trust.everyone:
                 candidates = principals
             else:
                 candidates = [e for a in accounts for e in by_account.get(a, [])]
@@ -281,7 +313,7 @@ def _build_graph(world: World) -> AccessGraph:
                         )
                     if not prefilter.allows(policies, role.arn):
                         continue
-                conditions = _edge_conditions(evaluate, handle, role.arn, kind, external_ids)
+                conditions = _edge_conditions(evaluate, handle, role.arn, kind, trust)
                 if conditions is not None:
                     edges.append(Edge(state.arn, role.arn, conditions))
     nodes = tuple(dict.fromkeys([e.source for e in edges] + [e.target for e in edges]))
@@ -289,14 +321,21 @@ def _build_graph(world: World) -> AccessGraph:
 
 
 def _edge_conditions(
-    evaluate: Any, principal: User | Role, role_arn: str, kind: str, external_ids: list[str]
+    evaluate: Any, principal: User | Role, role_arn: str, kind: str, trust: _Trust
 ) -> tuple[str, ...] | None:
-    """The least the caller must supply to assume the role, or None when nothing works."""
-    variants: list[tuple[tuple[str, ...], Mapping[str, str]]] = [((), {})]
-    if kind == "user":
+    """The least the caller must supply to assume the role, or None when nothing works.
+
+    Variants the trust policy rules out (no MFA when every Allow asks for it, no external ID
+    when every Allow asks for one) are not tried; only users can present MFA.
+    """
+    variants: list[tuple[tuple[str, ...], Mapping[str, str]]] = []
+    if not trust.needs_mfa and not trust.needs_external_id:
+        variants.append(((), {}))
+    if kind == "user" and not trust.needs_external_id:
         variants.append((("MFA",), _MFA))
-    for value in external_ids:
-        variants.append(((f"sts:ExternalId={value}",), {"sts:ExternalId": value}))
+    for value in trust.external_ids:
+        if not trust.needs_mfa:
+            variants.append(((f"sts:ExternalId={value}",), {"sts:ExternalId": value}))
         if kind == "user":
             variants.append((("MFA", f"sts:ExternalId={value}"), {**_MFA, "sts:ExternalId": value}))
     first = True
