@@ -210,8 +210,10 @@ class PolicySet:
             sessions: list[PolicyInput] = []
         elif isinstance(session, Policy | Mapping | str | bytes | CompiledPolicy):
             sessions = [session]
-        else:
+        elif isinstance(session, Iterable):
             sessions = list(session)
+        else:  # not a document: let the parser say so, with its location
+            sessions = [session]
         #: Session policies (an inline one and managed ones passed to AssumeRole): the session
         #: may do what any of them allows, within the role's permissions.
         self.sessions = tuple(

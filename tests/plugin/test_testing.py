@@ -444,7 +444,8 @@ def test_cannot_assume_with_the_wrong_refusal(world: iamsim.World) -> None:
     denied = failure(assert_cannot_assume, alice, DEPLOY, code="ValidationError")
     assert denied.startswith("expected ValidationError, got AccessDenied")
     assert (
-        "condition not met — StringEquals sts:ExternalId 'ticket-42': the request lacks the key" in denied
+        "condition not met — StringEquals sts:ExternalId 'ticket-42': the request lacks the key"
+        in denied
     )
 
 

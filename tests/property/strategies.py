@@ -32,11 +32,11 @@ from hypothesis import strategies as st
 from iamsim import strategies as iam
 
 Doc = dict[str, Any]
-Kind = Literal["identity", "resource", "boundary", "session", "scp", "rcp"]
+Kind = Literal["identity", "resource", "trust", "boundary", "session", "scp", "rcp"]
 Strategy = st.SearchStrategy
 
-ACCOUNT = "111122223333"
-OTHER_ACCOUNT = "444455556666"
+#: The first two accounts of the public vocabulary (111122223333 and 444455556666).
+ACCOUNT, OTHER_ACCOUNT = iam.ACCOUNTS[:2]
 ACCOUNTS = (ACCOUNT, OTHER_ACCOUNT)
 VERSION = "2012-10-17"
 
@@ -96,11 +96,6 @@ CALLERS: dict[str, tuple[Caller, ...]] = {
     ),
     "root": tuple(Caller(root_arn(a), a, "root", root_arn(a)) for a in ACCOUNTS),
 }
-
-
-#: Any account of the public vocabulary (ACCOUNT and OTHER_ACCOUNT are its first two).
-account_ids = iam.account_ids
-assert iam.ACCOUNTS[:2] == ACCOUNTS
 
 
 @functools.cache

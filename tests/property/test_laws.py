@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 
 import iamsim
 from iamsim import Outcome
+from iamsim import strategies as iam
 
 from .strategies import (
     FULL_AWS_ACCESS,
@@ -492,15 +493,14 @@ def test_the_root_user_is_the_exception_to_default_deny(scenario: Scenario) -> N
 
 # --- parsing round-trips -----------------------------------------------------------------------
 
-KINDS: tuple[Kind, ...] = ("identity", "resource", "boundary", "session", "scp", "rcp")
-
 
 @st.composite
 def documents(draw: st.DrawFn) -> tuple[Kind, Doc]:
-    """A valid policy of some kind; condition values sometimes JSON numbers or booleans, and
-    (but for SCPs and RCPs, which need it) sometimes no Version."""
-    kind = draw(st.sampled_from(KINDS))
-    doc = draw(policies(kind))
+    """A valid policy of some kind (the public ``iamsim.strategies.policies``, trust policies
+    included); condition values sometimes JSON numbers or booleans, and (but for SCPs and
+    RCPs, which need it) sometimes no Version."""
+    kind = draw(st.sampled_from(iam.KINDS))
+    doc = draw(iam.policies(kind))
     body = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
     for statement in body:
         for block in statement.get("Condition", {}).values():
