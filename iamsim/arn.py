@@ -32,8 +32,13 @@ class ArnError(ValidationError):
 class Arn:
     """A parsed ARN; ``str(arn)`` gives back the canonical text.
 
-    >>> Arn.parse("arn:aws:iam::111122223333:role/ops/Admin").resource_type
-    'role'
+    An immutable value, so ARNs can be compared, hashed and taken apart without string slicing.
+
+    >>> arn = Arn.parse("arn:aws:iam::111122223333:role/ops/Admin")
+    >>> arn.service, arn.account, arn.resource_type
+    ('iam', '111122223333', 'role')
+    >>> str(arn)
+    'arn:aws:iam::111122223333:role/ops/Admin'
     """
 
     partition: str
@@ -45,7 +50,16 @@ class Arn:
     @classmethod
     def parse(cls, text: str) -> Arn:
         """Parse ``text``; raise :class:`~iamsim.ValidationError` naming the bad part if it is not
-        an ARN."""
+        an ARN.
+
+        >>> Arn.parse("arn:aws:s3:::reports/q3.csv").resource
+        'reports/q3.csv'
+        >>> try:
+        ...     Arn.parse("arn:aws:s3")
+        ... except ValidationError as e:
+        ...     print(e.code)
+        InvalidInput
+        """
         if not isinstance(text, str):
             raise ArnError(f"an ARN must be a string, not {type(text).__name__}")
         parts = text.split(":", 5)
@@ -64,12 +78,22 @@ class Arn:
 
     @property
     def resource_type(self) -> str:
-        """The resource part up to its first ``/`` or ``:`` (``role`` in ``role/Admin``)."""
+        """The resource part up to its first ``/`` or ``:`` (``role`` in ``role/Admin``).
+
+        >>> Arn.parse("arn:aws:iam::111122223333:user/eng/alice").resource_type
+        'user'
+        """
         return re.split(r"[/:]", self.resource, maxsplit=1)[0]
 
     @property
     def resource_name(self) -> str:
-        """The resource part after its type, or the whole part when it has no type."""
+        """The resource part after its type, or the whole part when it has no type.
+
+        >>> Arn.parse("arn:aws:iam::111122223333:user/eng/alice").resource_name
+        'eng/alice'
+        >>> Arn.parse("arn:aws:s3:::reports").resource_name
+        'reports'
+        """
         pieces = re.split(r"[/:]", self.resource, maxsplit=1)
         return pieces[1] if len(pieces) == 2 else pieces[0]
 

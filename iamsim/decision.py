@@ -24,7 +24,16 @@ __all__ = ["Decision", "MatchedStatement", "Outcome", "Reason"]
 
 
 class Outcome(enum.Enum):
-    """The three outcomes; ``str()`` gives the AWS policy simulator's words."""
+    """The three outcomes; ``str()`` gives the AWS policy simulator's words.
+
+    Comparing with these members (or their text) says how a request was refused, which
+    ``bool(decision)`` alone does not.
+
+    >>> str(Outcome.EXPLICIT_DENY)
+    'explicitDeny'
+    >>> Outcome("implicitDeny") is Outcome.IMPLICIT_DENY
+    True
+    """
 
     ALLOWED = "allowed"
     EXPLICIT_DENY = "explicitDeny"
@@ -35,7 +44,13 @@ class Outcome(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> Outcome:
-        """Read an outcome name in any case (``Allowed``, ``explicitdeny`` ...)."""
+        """Read an outcome name in any case (``Allowed``, ``explicitdeny`` ...).
+
+        Test files and the CLI accept outcomes as people type them; this maps them to a member.
+
+        >>> Outcome.parse("ExplicitDeny")
+        <Outcome.EXPLICIT_DENY: 'explicitDeny'>
+        """
         lowered = str(text).strip().lower()
         for outcome in cls:
             if outcome.value.lower() == lowered:
@@ -78,7 +93,20 @@ _DOC_BASE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 
 @attrs.frozen
 class MatchedStatement:
-    """A statement that applied to the request, and where it lives."""
+    """A statement that applied to the request, and where it lives.
+
+    Plain data (policy type and name, index, Sid, effect, position), so it can be shown or
+    compared without the compiled policy.
+
+    >>> from iamsim import PolicySet
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+    >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+    ...                        "arn:aws:s3:::reports/q3.csv")
+    >>> statement = decision.matched_statements[0]
+    >>> statement.sid, statement.effect, str(statement)
+    ('Read', 'Allow', "Allow statement 0 (Sid 'Read') in identity policy 0")
+    """
 
     policy_type: PolicyType
     policy_name: str
@@ -94,7 +122,16 @@ class MatchedStatement:
     def of(
         cls, compiled: CompiledStatement, policy_set: PolicySet | None = None
     ) -> MatchedStatement:
-        """Describe a compiled statement (with its line/column when known)."""
+        """Describe a compiled statement (with its line/column when known).
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> MatchedStatement.of(decision.determining_compiled[0]).policy_name
+        'identity policy 0'
+        """
         source = compiled.source
         span = policy_set.statement_span(compiled) if policy_set is not None else None
         return cls(
@@ -118,6 +155,14 @@ class Decision:
     """The outcome of one request, with the statements that determined it.
 
     ``bool(decision)`` is ``decision.allowed``, so ``if evaluate(...):`` never fails open.
+
+    >>> from iamsim import PolicySet
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+    >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+    ...                        "arn:aws:s3:::reports/q3.csv")
+    >>> bool(decision), decision.outcome
+    (True, <Outcome.ALLOWED: 'allowed'>)
     """
 
     __slots__ = (
@@ -157,14 +202,34 @@ class Decision:
     @property
     def notes(self) -> tuple[str, ...]:
         """Assumptions the engine made (e.g. the resource's account) and policy types that did
-        not apply to this request."""
+        not apply to this request.
+
+        They flag where the answer rests on a guess, such as an S3 ARN that names no account.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> "the resource ARN names no account" in decision.notes[0]
+        True
+        """
         from iamsim.engine import notes_for
 
         return notes_for(self._policy_set, self.request)
 
     @property
     def allowed(self) -> bool:
-        """Whether AWS would allow the request."""
+        """Whether AWS would allow the request.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> decision.allowed
+        True
+        """
         return self.outcome is Outcome.ALLOWED
 
     def __bool__(self) -> bool:
@@ -178,28 +243,81 @@ class Decision:
 
     @property
     def determining_statements(self) -> tuple[MatchedStatement, ...]:
-        """The statements that settled the outcome (the Denies, or the Allows that were needed)."""
+        """The statements that settled the outcome (the Denies, or the Allows that were needed).
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> [str(s) for s in decision.determining_statements]
+        ["Allow statement 0 (Sid 'Read') in identity policy 0"]
+        """
         return tuple(MatchedStatement.of(s, self._policy_set) for s in self.determining_compiled)
 
     @property
     def matched_statements(self) -> tuple[MatchedStatement, ...]:
-        """Every statement whose action, resource, principal and condition matched."""
+        """Every statement whose action, resource, principal and condition matched.
+
+        It can hold more than :attr:`determining_statements`: an Allow that was not needed still
+        matched.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> [s.sid for s in decision.matched_statements]
+        ['Read']
+        """
         return tuple(MatchedStatement.of(s, self._policy_set) for s in self.matched_compiled)
 
     @property
     def verdicts(self) -> Mapping[str, str]:
         """Per policy type present: ``allowed``, ``explicitDeny``, ``implicitDeny`` or
-        ``notApplicable`` (e.g. RCPs for a service they do not cover)."""
+        ``notApplicable`` (e.g. RCPs for a service they do not cover).
+
+        It shows which policy type refused when several take part.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> dict(decision.verdicts)
+        {'identity': 'allowed'}
+        """
         return self._policy_set.verdicts(self)
 
     def explain(self) -> str:
-        """A text a person can act on: the outcome, what decided it, and what was missing."""
+        """A text a person can act on: the outcome, what decided it, and what was missing.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> decision.explain().splitlines()[0]
+        'allowed: s3:GetObject on arn:aws:s3:::reports/q3.csv'
+        """
         from iamsim.explain import explain
 
         return explain(self, self._policy_set)
 
     def to_dict(self) -> dict[str, Any]:
-        """The shape of the AWS policy simulator's ``EvaluationResult``."""
+        """The shape of the AWS policy simulator's ``EvaluationResult``.
+
+        Lets results be compared with, or stored like, ``aws iam simulate-custom-policy`` output.
+
+        >>> from iamsim import PolicySet
+        >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}])
+        >>> decision = ps.evaluate("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                        "arn:aws:s3:::reports/q3.csv")
+        >>> result = decision.to_dict()
+        >>> result["EvalDecision"], result["MatchedStatements"][0]["Sid"]
+        ('allowed', 'Read')
+        """
         from iamsim.explain import to_evaluation_result
 
         return to_evaluation_result(self, self._policy_set)

@@ -26,7 +26,17 @@ __all__ = [
 
 
 class IamSimError(Exception):
-    """Base class of every error iamsim raises; ``code`` is AWS's error code where AWS has one."""
+    """Base class of every error iamsim raises; ``code`` is AWS's error code where AWS has one.
+
+    Catch it to handle any iamsim failure in one place, and read ``code`` to tell them apart.
+
+    >>> import iamsim
+    >>> try:
+    ...     iamsim.World().account("nobody")
+    ... except iamsim.IamSimError as e:
+    ...     print(e.code)
+    NoSuchEntity
+    """
 
     code: str = "IamSimError"
 
@@ -42,7 +52,16 @@ class Problem:
     """One thing wrong with a policy document, and where it is.
 
     ``location`` is a JSON path such as ``Statement[1].Condition.StringEqulas``; ``line`` and
-    ``column`` are set (1-based) when the document was given as JSON text.
+    ``column`` are set (1-based) when the document was given as JSON text, so an editor can jump
+    to the mistake.
+
+    >>> import iamsim
+    >>> try:
+    ...     iamsim.Policy.parse('{"Version": "2012-10-17", "Statement": {"Effect": "Allow"}}')
+    ... except iamsim.PolicyError as e:
+    ...     problem = e.problems[0]
+    >>> problem.location, problem.line, problem.column
+    ('Statement', 1, 27)
     """
 
     location: str
@@ -60,7 +79,17 @@ class Problem:
 
 
 class PolicyError(IamSimError, ValueError):
-    """A policy document IAM would reject, listing every problem (MalformedPolicyDocument)."""
+    """A policy document IAM would reject, listing every problem (MalformedPolicyDocument).
+
+    All problems are reported at once (in ``problems``), so one run fixes a document.
+
+    >>> import iamsim
+    >>> try:
+    ...     iamsim.Policy.parse({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]})
+    ... except iamsim.PolicyError as e:
+    ...     print(e.code, len(e.problems))
+    MalformedPolicyDocument 1
+    """
 
     code = "MalformedPolicyDocument"
 
@@ -75,13 +104,35 @@ class PolicyError(IamSimError, ValueError):
 
 
 class ValidationError(IamSimError, ValueError):
-    """A request parameter outside what AWS accepts (ValidationError)."""
+    """A request parameter outside what AWS accepts (ValidationError).
+
+    Raised before anything changes, so the world is left as it was.
+
+    >>> import iamsim
+    >>> try:
+    ...     iamsim.World().advance(-1)
+    ... except iamsim.ValidationError as e:
+    ...     print(e.code, e)
+    ValidationError the clock only moves forward
+    """
 
     code = "ValidationError"
 
 
 class AccessDenied(IamSimError, PermissionError):
-    """AWS refused the request; ``decision`` says which policy refused and why."""
+    """AWS refused the request; ``decision`` says which policy refused and why.
+
+    STS raises it (as AWS does) instead of returning a denied session; the attached decision
+    explains the refusal.
+
+    >>> import iamsim
+    >>> bob = iamsim.World().create_account("111122223333").create_user("bob")
+    >>> try:
+    ...     iamsim.assume_role(bob, "arn:aws:iam::111122223333:role/Admin", session_name="bob")
+    ... except iamsim.AccessDenied as e:
+    ...     print(e.code, e.decision.allowed)
+    AccessDenied False
+    """
 
     code = "AccessDenied"
 
@@ -91,12 +142,35 @@ class AccessDenied(IamSimError, PermissionError):
 
 
 class NoSuchEntity(IamSimError, LookupError):
-    """A user, role, group, policy or account that does not exist (NoSuchEntity)."""
+    """A user, role, group, policy or account that does not exist (NoSuchEntity).
+
+    It is also a :class:`LookupError`, so ``except LookupError`` catches it too.
+
+    >>> import iamsim
+    >>> account = iamsim.World().create_account("111122223333")
+    >>> try:
+    ...     account.user("nobody")
+    ... except iamsim.NoSuchEntity as e:
+    ...     print(e.code)
+    NoSuchEntity
+    """
 
     code = "NoSuchEntity"
 
 
 class EntityAlreadyExists(IamSimError, ValueError):
-    """An entity with that name already exists (EntityAlreadyExists)."""
+    """An entity with that name already exists (EntityAlreadyExists).
+
+    Names are unique per account, as in IAM; creating one twice raises rather than replaces.
+
+    >>> import iamsim
+    >>> world = iamsim.World()
+    >>> _ = world.create_account("111122223333")
+    >>> try:
+    ...     world.create_account("111122223333")
+    ... except iamsim.EntityAlreadyExists as e:
+    ...     print(e.code)
+    EntityAlreadyExists
+    """
 
     code = "EntityAlreadyExists"

@@ -33,6 +33,13 @@ class LoadError(IamSimError, ValueError):
     """A world or authorization-details file that cannot be loaded: says where and what.
 
     ``code`` is the underlying error's code (``MalformedPolicyDocument``, ``NoSuchEntity``…).
+
+    >>> import iamsim
+    >>> try:
+    ...     iamsim.load_world({"accounts": [{"id": "123"}]})
+    ... except iamsim.LoadError as e:
+    ...     print(e.code, "|", e)
+    ValidationError | <world>: accounts[0] 123: `123` is not an account ID: use 12 digits
     """
 
     def __init__(self, message: str, *, code: str = "InvalidInput", cause: Exception | None = None):
@@ -177,6 +184,13 @@ def load_world(source: str | Path | Mapping[str, Any]) -> World:
     """Build a World from a world file (YAML or JSON) or an equivalent mapping.
 
     Raises :class:`LoadError` naming the file, the entity and the problem.
+
+    >>> world = load_world({"now": "2026-01-01T00:00:00Z", "accounts": [
+    ...     {"id": "111122223333", "alias": "dev", "users": [{"name": "alice"}]}]})
+    >>> world.account("dev").user("alice").arn
+    'arn:aws:iam::111122223333:user/alice'
+    >>> world.now.isoformat()
+    '2026-01-01T00:00:00+00:00'
     """
     data, label = _read(source, "world")
     ctx = _Context(label)

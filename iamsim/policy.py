@@ -42,7 +42,18 @@ Values = str | tuple[str, ...]
 
 
 class PolicyKind(enum.StrEnum):
-    """Where a policy is used; it decides which elements are required or prohibited."""
+    """Where a policy is used; it decides which elements are required or prohibited.
+
+    Pass it to :meth:`Policy.parse` to get IAM's rules for that place (a trust policy needs a
+    ``Principal``, an identity policy must not have one).
+
+    >>> try:
+    ...     Policy.parse({"Version": "2012-10-17", "Statement": [
+    ...         {"Effect": "Allow", "Action": "sts:AssumeRole"}]}, PolicyKind.TRUST)
+    ... except PolicyError as e:
+    ...     print(e.problems[0].message)
+    a trust policy statement needs `Principal`
+    """
 
     IDENTITY = "identity"
     RESOURCE = "resource"
@@ -100,7 +111,16 @@ class ConditionClause:
 
 @attrs.frozen
 class Statement:
-    """One statement of a policy, elements as written (one string or a tuple of them)."""
+    """One statement of a policy, elements as written (one string or a tuple of them).
+
+    Kept as written so a policy round-trips to the same JSON.
+
+    >>> policy = Policy.parse({"Version": "2012-10-17", "Statement": [
+    ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})
+    >>> statement = policy.statements[0]
+    >>> statement.sid, statement.effect, statement.action
+    ('Read', 'Allow', 's3:Get*')
+    """
 
     effect: str
     sid: str | None = None
@@ -114,11 +134,23 @@ class Statement:
 
     @property
     def allows(self) -> bool:
-        """Whether this is an ``Allow`` statement."""
+        """Whether this is an ``Allow`` statement.
+
+        >>> policy = Policy.parse({"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})
+        >>> policy.statements[0].allows
+        True
+        """
         return self.effect == "Allow"
 
     def to_json(self) -> dict[str, Any]:
-        """The statement as a JSON-ready dict, in AWS's usual element order."""
+        """The statement as a JSON-ready dict, in AWS's usual element order.
+
+        >>> policy = Policy.parse({"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})
+        >>> policy.statements[0].to_json()
+        {'Sid': 'Read', 'Effect': 'Allow', 'Action': 's3:Get*', 'Resource': '*'}
+        """
         out: dict[str, Any] = {}
         if self.sid is not None:
             out["Sid"] = self.sid
@@ -152,6 +184,8 @@ class Statement:
 class Policy:
     """A parsed policy document.
 
+    Parsed once and validated as IAM would, so every later use works on a known-good document.
+
     >>> p = Policy.parse('{"Version": "2012-10-17", "Statement": '
     ...                  '{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}')
     >>> p.statements[0].action
@@ -176,6 +210,17 @@ class Policy:
 
         With ``kind``, also check the rules of that policy type. Raises
         :class:`~iamsim.errors.PolicyError` with every problem found.
+
+        >>> policy = Policy.parse({"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]},
+        ...                       PolicyKind.IDENTITY)
+        >>> len(policy.statements)
+        1
+        >>> try:
+        ...     Policy.parse('{"Version": "2012-10-17", "Statement": []', "identity")
+        ... except PolicyError as e:
+        ...     print(e.code)
+        MalformedPolicyDocument
         """
         kind = PolicyKind(kind) if kind is not None else None
         if isinstance(source, Policy):
@@ -222,11 +267,22 @@ class Policy:
 
     @property
     def variables_enabled(self) -> bool:
-        """Whether ``${...}`` are policy variables (Version 2012-10-17) rather than literal text."""
+        """Whether ``${...}`` are policy variables (Version 2012-10-17) rather than literal text.
+
+        >>> Policy.parse({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
+        ...              ).variables_enabled
+        False
+        """
         return self.version == "2012-10-17"
 
     def to_json(self) -> dict[str, Any]:
-        """The policy as a JSON-ready dict."""
+        """The policy as a JSON-ready dict.
+
+        >>> policy = Policy.parse({"Version": "2012-10-17", "Statement": [
+        ...     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})
+        >>> policy.to_json()["Statement"][0]["Action"]
+        's3:Get*'
+        """
         out: dict[str, Any] = {}
         if self.version is not None:
             out["Version"] = self.version
@@ -237,7 +293,12 @@ class Policy:
         return out
 
     def to_json_text(self, indent: int | None = 2) -> str:
-        """The policy as JSON text."""
+        """The policy as JSON text.
+
+        >>> Policy.parse({"Version": "2012-10-17", "Statement": {
+        ...     "Effect": "Deny", "Action": "*", "Resource": "*"}}).to_json_text(indent=None)
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}'
+        """
         return json.dumps(self.to_json(), indent=indent)
 
     def _repr_html_(self) -> str:
@@ -250,7 +311,15 @@ class Policy:
         return "```json\n" + self.to_json_text() + "\n```"
 
     def statement_span(self, index: int) -> Span | None:
-        """(start line, start column, end line, end column) of a statement in the source text."""
+        """(start line, start column, end line, end column) of a statement in the source text.
+
+        None when the policy was not given as text, since a dict has no lines to point at.
+
+        >>> policy = Policy.parse('{"Version": "2012-10-17", "Statement": '
+        ...                       '{"Effect": "Deny", "Action": "*", "Resource": "*"}}')
+        >>> policy.statement_span(0)
+        (1, 40, 1, 89)
+        """
         if self.text is None:
             return None
         spans, _ = positions(self.text)

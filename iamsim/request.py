@@ -74,7 +74,16 @@ def _arn_account(resource: str) -> str | None:
 
 @attrs.frozen
 class Request:
-    """One request to decide. Build it with :meth:`build`."""
+    """One request to decide. Build it with :meth:`build`.
+
+    Validated and normalised once (context keys lower-cased, values as IAM text), so the engine
+    can decide it many times cheaply.
+
+    >>> request = Request.build("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+    ...     "arn:aws:s3:::reports/q3.csv", context={"aws:SecureTransport": True})
+    >>> request.service, dict(request.context)
+    ('s3', {'aws:securetransport': 'true'})
+    """
 
     principal: RequestPrincipal
     action: str
@@ -106,6 +115,11 @@ class Request:
 
         ``resource_account`` defaults to the account in the resource ARN; an ARN without one
         (an S3 bucket) is taken to be the caller's own, and the decision says so.
+
+        >>> request = Request.build("arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+        ...                         "arn:aws:s3:::reports/q3.csv")
+        >>> request.resource_account, request.resource_account_assumed
+        ('111122223333', True)
         """
         # evaluate() passes a context it built already normalised; skip the second pass
         normalized = dict(context) if context_is_normal and context else normalize_context(context)
@@ -151,7 +165,14 @@ class Request:
 
     @property
     def same_account(self) -> bool:
-        """Whether the caller and the resource belong to the same account."""
+        """Whether the caller and the resource belong to the same account.
+
+        Across accounts AWS needs both sides to allow, so the engine asks this first.
+
+        >>> Request.build("arn:aws:iam::111122223333:user/alice", "sqs:SendMessage",
+        ...               "arn:aws:sqs:us-east-1:444455556666:jobs").same_account
+        False
+        """
         return (
             self.principal.account is not None and self.principal.account == self.resource_account
         )

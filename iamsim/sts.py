@@ -62,7 +62,24 @@ CHAINING_MESSAGE = (
 
 @attrs.frozen
 class Credentials:
-    """Temporary security credentials (``ASIA…`` access key)."""
+    """Temporary security credentials (``ASIA…`` access key).
+
+    Deterministic for a given world, so tests and CloudTrail-shaped events are reproducible.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust)
+    >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+    >>> session.credentials.access_key_id.startswith("ASIA")
+    True
+    >>> session.credentials.expiration.isoformat()
+    '2026-01-01T01:00:00+00:00'
+    """
 
     access_key_id: str
     secret_access_key: str = attrs.field(repr=False)
@@ -101,22 +118,80 @@ class _Session:
 
     @property
     def expiration(self) -> datetime:
-        """When the credentials stop working (world time)."""
+        """When the credentials stop working (world time).
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+        >>> session.expiration.isoformat()
+        '2026-01-01T01:00:00+00:00'
+        """
         return self.credentials.expiration
 
     @property
     def expired(self) -> bool:
-        """Whether the world clock has reached the expiration."""
+        """Whether the world clock has reached the expiration.
+
+        An expired session's requests are denied, as AWS rejects expired tokens.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+        >>> session.expired
+        False
+        >>> _ = world.advance(3600)
+        >>> session.expired
+        True
+        """
         return self.world.now >= self.credentials.expiration
 
     @property
     def mfa_authenticated(self) -> bool:
-        """Whether the session was created with MFA."""
+        """Whether the session was created with MFA.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial,
+        ...                                    token_code="123456")
+        >>> session.mfa_authenticated
+        True
+        """
         return self.mfa_at is not None
 
 
 class RoleSession(_Session):
-    """A role session from :func:`assume_role` (or the console's Switch Role): a principal."""
+    """A role session from :func:`assume_role` (or the console's Switch Role): a principal.
+
+    Its requests are decided with the role's policies (capped by any session policies), not
+    the caller's.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust)
+    >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+    >>> session.role == role, session.caller == alice, session.chained
+    (True, True, False)
+    """
 
     #: The role assumed.
     role: Role
@@ -186,22 +261,78 @@ class RoleSession(_Session):
 
     @property
     def arn(self) -> str:
-        """``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`` (no role path)."""
+        """``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`` (no role path).
+
+        Resource policies and CloudTrail name the session by it; ``aws:PrincipalArn`` is the
+        role's ARN instead.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+        >>> session.arn
+        'arn:aws:sts::111122223333:assumed-role/Admin/alice'
+        """
         return f"arn:aws:sts::{self._account}:assumed-role/{self.role.name}/{self.session_name}"
 
     @property
     def assumed_role_id(self) -> str:
-        """``AROA…:SESSION``, the value of ``aws:userid`` for this session."""
+        """``AROA…:SESSION``, the value of ``aws:userid`` for this session.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+        >>> session.assumed_role_id == f"{role.id}:alice"
+        True
+        """
         return f"{self._role_id}:{self.session_name}"
 
     @property
     def account(self) -> str:
-        """The role's account."""
+        """The role's account.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+        >>> session.account
+        '111122223333'
+        """
         return self._account
 
     @property
     def transitive_tags(self) -> Mapping[str, str]:
-        """The session tags that carry into chained sessions."""
+        """The session tags that carry into chained sessions.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        ...     "Principal": {"AWS": alice.arn}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+        >>> role = account.create_role("Admin", trust_policy=trust)
+        >>> session = iamsim.assume_role(alice, role.arn, session_name="alice",
+        ...     tags={"team": "blue", "env": "dev"}, transitive_tag_keys=["team"])
+        >>> dict(session.transitive_tags)
+        {'team': 'blue'}
+        """
         lowered = {k.lower() for k in self.transitive_tag_keys}
         return MappingProxyType({k: v for k, v in self.tags.items() if k.lower() in lowered})
 
@@ -268,7 +399,18 @@ class RoleSession(_Session):
 
 class UserSession(_Session):
     """An IAM user's temporary credentials from :func:`get_session_token` (or a console
-    sign-in): the user's own permissions, with MFA context when MFA was used."""
+    sign-in): the user's own permissions, with MFA context when MFA was used.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial,
+    ...                                    token_code="123456")
+    >>> session.user == alice, session.mfa_authenticated
+    (True, True)
+    """
 
     #: The user the credentials belong to.
     user: User
@@ -294,12 +436,34 @@ class UserSession(_Session):
 
     @property
     def arn(self) -> str:
-        """The user's ARN (temporary credentials keep the user's identity)."""
+        """The user's ARN (temporary credentials keep the user's identity).
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial,
+        ...                                    token_code="123456")
+        >>> session.arn
+        'arn:aws:iam::111122223333:user/alice'
+        """
         return self.user.arn
 
     @property
     def account(self) -> str:
-        """The user's account."""
+        """The user's account.
+
+        >>> from datetime import UTC, datetime
+        >>> import iamsim
+        >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", mfa=True)
+        >>> session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial,
+        ...                                    token_code="123456")
+        >>> session.account
+        '111122223333'
+        """
         return self.user.account.id
 
     def _principal_side(self) -> PrincipalSide:
@@ -520,6 +684,20 @@ def assume_role(
 
     Raises :class:`~iamsim.AccessDenied` (with the decision that refused) or
     :class:`~iamsim.ValidationError`; every attempt is recorded in ``world.events``.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust)
+    >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+    >>> session.arn, session.expiration.isoformat()
+    ('arn:aws:sts::111122223333:assumed-role/Admin/alice', '2026-01-01T01:00:00+00:00')
+    >>> [e["eventName"] for e in world.events]
+    ['AssumeRole']
     """
     world = _caller_world(caller)
     request: dict[str, Any] = {
@@ -791,7 +969,18 @@ def get_session_token(
 ) -> UserSession:
     """Temporary credentials for an IAM user, carrying MFA when a code was given.
 
+    Use it to make a user's requests with ``aws:MultiFactorAuthPresent`` set to true.
     https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> session = iamsim.get_session_token(alice, serial_number=alice.mfa_serial,
+    ...                                    token_code="123456", duration_seconds=3600)
+    >>> session.mfa_authenticated, session.expiration.isoformat()
+    (True, '2026-01-01T01:00:00+00:00')
     """
     if isinstance(user, RoleSession):
         world = user.world
@@ -846,7 +1035,22 @@ def get_session_token(
 
 
 def get_caller_identity(principal: Any) -> dict[str, str]:
-    """``{"Account", "Arn", "UserId"}`` as STS returns them. Needs no permission."""
+    """``{"Account", "Arn", "UserId"}`` as STS returns them. Needs no permission.
+
+    >>> from datetime import UTC, datetime
+    >>> import iamsim
+    >>> world = iamsim.World(now=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> account = world.create_account("111122223333")
+    >>> alice = account.create_user("alice", mfa=True)
+    >>> trust = {"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]}
+    >>> role = account.create_role("Admin", trust_policy=trust)
+    >>> session = iamsim.assume_role(alice, role.arn, session_name="alice")
+    >>> iamsim.get_caller_identity(session)["Arn"]
+    'arn:aws:sts::111122223333:assumed-role/Admin/alice'
+    >>> iamsim.get_caller_identity(alice)["Arn"]
+    'arn:aws:iam::111122223333:user/alice'
+    """
     if isinstance(principal, RoleSession):
         return {
             "Account": principal.account,

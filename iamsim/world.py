@@ -87,6 +87,9 @@ def _inline_documents(
 class World:
     """Accounts, an optional organization, resources and a clock.
 
+    The one mutable model of an AWS estate: build it (or load it), then ask it for decisions;
+    a fixed ``now`` keeps time-dependent answers reproducible.
+
     >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
     >>> dev = world.create_account("111111111111", alias="development")
     >>> world.account("development") == dev
@@ -118,7 +121,14 @@ class World:
 
     @property
     def now(self) -> datetime:
-        """The world's current time (timezone-aware UTC)."""
+        """The world's current time (timezone-aware UTC).
+
+        It is ``aws:CurrentTime`` in requests and decides when sessions expire.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> world.now.isoformat()
+        '2026-01-01T00:00:00+00:00'
+        """
         return self._now
 
     def _time_keys(self) -> Mapping[str, str]:
@@ -133,7 +143,16 @@ class World:
         return cached[1]
 
     def advance(self, by: float | timedelta) -> datetime:
-        """Move the clock forward by seconds or a timedelta; returns the new time."""
+        """Move the clock forward by seconds or a timedelta; returns the new time.
+
+        Use it to expire sessions or step past ``DateLessThan`` conditions without waiting.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> world.advance(3600).isoformat()
+        '2026-01-01T01:00:00+00:00'
+        >>> world.advance(timedelta(days=1)).isoformat()
+        '2026-01-02T01:00:00+00:00'
+        """
         delta = by if isinstance(by, timedelta) else timedelta(seconds=by)
         if delta < timedelta(0):
             raise ValidationError("the clock only moves forward")
@@ -144,11 +163,23 @@ class World:
 
     @property
     def accounts(self) -> tuple[Account, ...]:
-        """Every account."""
+        """Every account.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> world.accounts == (account,)
+        True
+        """
         return tuple(Account(self, a) for a in self._accounts)
 
     def account(self, id_or_alias: str) -> Account:
-        """An account by ID or alias; raises NoSuchEntity."""
+        """An account by ID or alias; raises NoSuchEntity.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> dev = world.create_account("111122223333", alias="development")
+        >>> world.account("development") == world.account("111122223333") == dev
+        True
+        """
         account_id = self._aliases.get(id_or_alias, id_or_alias)
         if account_id not in self._accounts:
             raise NoSuchEntity(f"no account with ID or alias `{id_or_alias}` in this world")
@@ -156,11 +187,28 @@ class World:
 
     @property
     def organization(self) -> Organization | None:
-        """The organization, if one was created."""
+        """The organization, if one was created.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> world.organization is None
+        True
+        >>> _ = world.create_organization("999999999999", org_id="o-exampleorg1")
+        >>> world.organization.id
+        'o-exampleorg1'
+        """
         return None if self._org is None else Organization(self)
 
     def principal(self, arn: str) -> User | Role:
-        """The user or role with this ARN; raises NoSuchEntity."""
+        """The user or role with this ARN; raises NoSuchEntity.
+
+        Policies, events and the CLI name principals by ARN; this turns one back into a handle.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice")
+        >>> world.principal("arn:aws:iam::111122223333:user/alice") == alice
+        True
+        """
         try:
             parsed = Arn.parse(arn)
         except ValidationError:
@@ -172,17 +220,43 @@ class World:
         return User(self, account, name) if kind == "user" else Role(self, account, name)
 
     def managed_policy(self, arn: str) -> ManagedPolicy:
-        """A customer or AWS managed policy by ARN; raises NoSuchEntity."""
+        """A customer or AWS managed policy by ARN; raises NoSuchEntity.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> read = account.create_policy("Read", {"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]})
+        >>> world.managed_policy("arn:aws:iam::111122223333:policy/Read") == read
+        True
+        """
         self._managed_state(arn)
         return ManagedPolicy(self, arn)
 
     def resource(self, arn: str) -> Resource:
-        """A resource added to any account; raises NoSuchEntity."""
+        """A resource added to any account; raises NoSuchEntity.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> bucket = account.add_resource("arn:aws:s3:::docs")
+        >>> world.resource("arn:aws:s3:::docs") == bucket
+        True
+        """
         self._resource_state(arn)
         return Resource(self, arn)
 
     def find_resource(self, arn: str) -> ResourceState | None:
-        """The stored resource an ARN belongs to (an S3 object belongs to its bucket)."""
+        """The stored resource an ARN belongs to (an S3 object belongs to its bucket).
+
+        This is how a request on an object finds its bucket's policy; None when nothing was added.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> _ = account.add_resource("arn:aws:s3:::docs")
+        >>> world.find_resource("arn:aws:s3:::docs/readme.txt").arn
+        'arn:aws:s3:::docs'
+        >>> world.find_resource("arn:aws:s3:::other") is None
+        True
+        """
         account = self._resource_index.get(arn)
         if account is not None:
             return self._accounts[account].resources[arn]
@@ -250,7 +324,14 @@ class World:
         alias: str | None = None,
         ou: OrganizationRoot | OrganizationalUnit | None = None,
     ) -> Account:
-        """Create an account; with ``ou`` (the organization root or an OU) it joins the org."""
+        """Create an account; with ``ou`` (the organization root or an OU) it joins the org.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> org = world.create_organization("999999999999")
+        >>> dev = world.create_account("111122223333", alias="development", ou=org.root)
+        >>> dev.alias, dev.parent == org.root
+        ('development', True)
+        """
         check_account_id(account_id)
         if account_id in self._accounts:
             raise EntityAlreadyExists(f"account {account_id} already exists")
@@ -293,6 +374,11 @@ class World:
 
         ``org_id`` fixes the organization ID (``o-`` and 10 to 32 lowercase letters or digits);
         by default one is derived from the management account.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> org = world.create_organization("999999999999", org_id="o-exampleorg1")
+        >>> org.id, org.management_account.id
+        ('o-exampleorg1', '999999999999')
         """
         check_account_id(management_account_id)
         if org_id is not None and not re.fullmatch(r"o-[a-z0-9]{10,32}", str(org_id)):
@@ -546,7 +632,17 @@ class World:
     def add_aws_managed_policy(
         self, name: str, document: PolicyInput, *, path: str = "/"
     ) -> ManagedPolicy:
-        """Make an AWS managed policy (``arn:aws:iam::aws:policy/...``) known to this world."""
+        """Make an AWS managed policy (``arn:aws:iam::aws:policy/...``) known to this world.
+
+        The world holds no AWS managed policies by default; add the ones your entities attach.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> policy = world.add_aws_managed_policy("AmazonS3ReadOnlyAccess", {
+        ...     "Version": "2012-10-17",
+        ...     "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})
+        >>> policy.arn
+        'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'
+        """
         check_name("policy", name)
         check_path(path)
         arn = f"{_AWS_MANAGED_PREFIX}{path}{name}"
@@ -867,7 +963,17 @@ class World:
         resource: str,
         context: Mapping[str, Any] | None = None,
     ) -> Decision:
-        """Decide a request of one of this world's principals (see :func:`iamsim.evaluate`)."""
+        """Decide a request of one of this world's principals (see :func:`iamsim.evaluate`).
+
+        The principal may be given by ARN, since the world can look it up.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", policies=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]}])
+        >>> world.evaluate(alice.arn, "s3:GetObject", "arn:aws:s3:::docs/readme.txt").allowed
+        True
+        """
         from iamsim.gather import evaluate
 
         return evaluate(principal, action, resource, context, world=self)
@@ -879,6 +985,14 @@ class World:
 
         Each item has ``.principal`` (the starting user or role ARN), ``.path`` (the role ARNs
         assumed on the way, in order; empty for direct access) and ``.conditions``.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", policies=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]}])
+        >>> found = world.who_can("s3:GetObject", "arn:aws:s3:::docs/a.txt")
+        >>> [(w.principal, w.path) for w in found]
+        [('arn:aws:iam::111122223333:user/alice', ())]
         """
         from iamsim.graph import who_can
 
@@ -888,13 +1002,30 @@ class World:
         self, principal: Any, resource: str | None = None, context: Mapping[str, Any] | None = None
     ) -> dict[str, list[Any]]:
         """The actions ``principal`` is allowed (on ``resource``, or on the resources its policies
-        name), expanded through the AWS action catalog and grouped by service."""
+        name), expanded through the AWS action catalog and grouped by service.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", policies=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]}])
+        >>> [(a.action, a.resources) for a in world.what_can(alice)["s3"]]
+        [('s3:GetObject', ('arn:aws:s3:::docs/*',))]
+        """
         from iamsim.whatcan import what_can
 
         return dict(what_can(self, principal, resource, context))
 
     def access_graph(self) -> Any:
-        """Who can assume which role, across accounts (an :class:`iamsim.graph.AccessGraph`)."""
+        """Who can assume which role, across accounts (an :class:`iamsim.graph.AccessGraph`).
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice")
+        >>> _ = account.create_role("Admin", trust_policy={"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Principal": {"AWS": alice.arn}, "Action": "sts:AssumeRole"}]})
+        >>> [(e.source, e.target) for e in world.access_graph().edges]
+        [('arn:aws:iam::111122223333:user/alice', 'arn:aws:iam::111122223333:role/Admin')]
+        """
         from iamsim.graph import access_graph
 
         return access_graph(self)
@@ -902,7 +1033,16 @@ class World:
     def external_access(self, zone: str = "account") -> list[Any]:
         """Roles and resources that principals outside the zone of trust (``"account"`` or
         ``"organization"``) can reach, as IAM Access Analyzer reports them; each finding has
-        ``.resource``, ``.principal`` (as written), ``.statement`` and ``.conditions``."""
+        ``.resource``, ``.principal`` (as written), ``.statement`` and ``.conditions``.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> _ = account.add_resource("arn:aws:s3:::docs", policy={"Version": "2012-10-17",
+        ...     "Statement": [{"Effect": "Allow", "Principal": {"AWS": "444455556666"},
+        ...                    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]})
+        >>> [(f.resource, f.principal) for f in world.external_access()]
+        [('arn:aws:s3:::docs', {'AWS': '444455556666'})]
+        """
         from iamsim.external import external_access
 
         return list(external_access(self, zone))
@@ -916,13 +1056,37 @@ class World:
         context: Mapping[str, Any] | None = None,
     ) -> list[Any]:
         """Which principals gain or lose which actions if ``change`` (a function of the world)
-        were applied; the world itself is left unchanged."""
+        were applied; the world itself is left unchanged.
+
+        Review a change before making it: each item says who, which action, and the outcome
+        before and after.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.create_account("111122223333")
+        >>> alice = account.create_user("alice", policies=[{"Version": "2012-10-17", "Statement": [
+        ...     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}]}])
+        >>> changes = world.diff(lambda w: w.principal(alice.arn).delete_policy("inline-1"),
+        ...                      actions=["s3:GetObject"], resources=["arn:aws:s3:::docs/a.txt"])
+        >>> [(c.principal, c.action, str(c.before), str(c.after)) for c in changes]
+        [('arn:aws:iam::111122223333:user/alice', 's3:GetObject', 'allowed', 'implicitDeny')]
+        >>> len(alice.inline_policies)
+        1
+        """
         from iamsim.diff import diff
 
         return diff(self, change, actions=actions, resources=resources, context=context)
 
     def load_authorization_details(self, source: Any) -> Account:
-        """Import ``aws iam get-account-authorization-details`` output as one account."""
+        """Import ``aws iam get-account-authorization-details`` output as one account.
+
+        Takes a file path or the parsed JSON; the account ID comes from the ARNs inside.
+
+        >>> world = World(now=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> account = world.load_authorization_details({"UserDetailList": [
+        ...     {"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice"}]})
+        >>> account.id, [u.name for u in account.users]
+        ('111122223333', ['alice'])
+        """
         from iamsim.loaders import load_authorization_details
 
         return load_authorization_details(self, source)
