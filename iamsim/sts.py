@@ -173,6 +173,18 @@ class _Session:
         """
         return self.mfa_at is not None
 
+    def _repr_html_(self) -> str:
+        from iamsim._display import entity_html
+
+        text: str = entity_html(self)
+        return text
+
+    def _repr_markdown_(self) -> str:
+        from iamsim._display import entity_markdown
+
+        text: str = entity_markdown(self)
+        return text
+
 
 class RoleSession(_Session):
     """A role session from :func:`assume_role` (or the console's Switch Role): a principal.
@@ -384,18 +396,6 @@ class RoleSession(_Session):
         state = "expired" if self.expired else f"until {_iso(self.expiration)}"
         return f"<RoleSession {self.arn} {state}>"
 
-    def _repr_html_(self) -> str:
-        from iamsim._display import entity_html
-
-        text: str = entity_html(self)
-        return text
-
-    def _repr_markdown_(self) -> str:
-        from iamsim._display import entity_markdown
-
-        text: str = entity_markdown(self)
-        return text
-
 
 class UserSession(_Session):
     """An IAM user's temporary credentials from :func:`get_session_token` (or a console
@@ -487,18 +487,6 @@ class UserSession(_Session):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.arn} {'with' if self.mfa_at else 'without'} MFA>"
-
-    def _repr_html_(self) -> str:
-        from iamsim._display import entity_html
-
-        text: str = entity_html(self)
-        return text
-
-    def _repr_markdown_(self) -> str:
-        from iamsim._display import entity_markdown
-
-        text: str = entity_markdown(self)
-        return text
 
 
 Caller = User | RoleSession | UserSession

@@ -70,6 +70,14 @@ def _parse(document: PolicyInput, kind: PolicyKind, where: str) -> Policy:
         raise ValidationError(f"{where}: {exc}") from None
 
 
+def _merged_tags(current: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+    """``current`` with ``new`` added, a new key replacing an old one that differs only in case."""
+    replaced = {k.lower() for k in new}
+    merged = {k: v for k, v in current.items() if k.lower() not in replaced}
+    merged.update(new)
+    return check_tags(merged)
+
+
 def _inline_documents(
     policies: Sequence[PolicyInput] | Mapping[str, PolicyInput], owner: str
 ) -> dict[str, PolicyInput]:
@@ -851,9 +859,7 @@ class World:
     def _tag(self, kind: str, account_id: str, owner: str, tags: Mapping[str, str]) -> None:
         state = self._owner(kind, account_id, owner)
         assert isinstance(state, UserState | RoleState)
-        merged = {k: v for k, v in state.tags.items() if k.lower() not in {t.lower() for t in tags}}
-        merged.update(tags)
-        state.tags = check_tags(merged)
+        state.tags = _merged_tags(state.tags, tags)
         self._changed()
 
     def _delete_entity(self, kind: str, account_id: str, name: str) -> None:
@@ -911,9 +917,7 @@ class World:
 
     def _tag_resource(self, arn: str, tags: Mapping[str, str]) -> None:
         state = self._resource_state(arn)
-        merged = {k: v for k, v in state.tags.items() if k.lower() not in {t.lower() for t in tags}}
-        merged.update(tags)
-        state.tags = check_tags(merged)
+        state.tags = _merged_tags(state.tags, tags)
         self._changed()
 
     # -- transactions ----------------------------------------------------------------------
