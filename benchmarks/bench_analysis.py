@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  {len(edges):,} edges ({conditional:,} need MFA or an external ID), "
         f"{sum(1 for e in edges if e.cross_account):,} cross-account"
     )
-    world._cache.clear()  # who_can from a cold cache too (it builds the graph it needs)
+    world._cache.clear()  # who_can from a cold cache: it decides only the edges its walk meets
     member = world.accounts[10]
     bucket = next(r.arn for r in member.resources if r.arn.startswith("arn:aws:s3:::"))
     # a realistic request: the organization's SCPs deny requests outside the allowed regions
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(found, list)
     print(f"  {len(found):,} principals ({sum(1 for w in found if w.path):,} through roles)")
     other = next(r.arn for r in world.accounts[20].resources if r.arn.startswith("arn:aws:s3:::"))
+    world.access_graph()  # built (not timed): who_can walks back along its edges
     found = timed(
         f"who_can s3:GetObject on {other}/key (graph built)",
         2.0,

@@ -58,35 +58,52 @@ def _never(_value: str) -> bool:
 
 
 def any_matcher(patterns: Iterable[str], *, ignore_case: bool = False) -> Matcher:
-    """A function telling whether a value matches any of ``patterns`` (one regex for them all).
+    """A function telling whether a value matches any of ``patterns``.
 
-    With ``ignore_case`` the caller must pass values already lower-cased when no pattern holds a
-    wildcard; the returned function lower-cases for the exact-match fast path itself.
+    Patterns without wildcards become a set lookup and patterns whose only wildcard is a final
+    ``*`` (``s3:Get*``, the usual shape) a prefix test; only the rest share one regex. A long
+    action list (an AWS managed policy) then costs a few C-level scans, not a regex with
+    hundreds of backtracking branches. With ``ignore_case`` values are lower-cased first.
     """
     exact: set[str] = set()
+    starts: list[str] = []
     wild: list[str] = []
     for pattern in patterns:
         if pattern == "*":
             return _always
-        if has_wildcard(pattern):
+        folded = pattern.lower() if ignore_case else pattern
+        head = folded[:-1] if folded.endswith("*") else folded
+        if has_wildcard(head):
             wild.append(pattern)
+        elif head is folded:
+            exact.add(folded)
         else:
-            exact.add(pattern.lower() if ignore_case else pattern)
-    if not wild:
-        if not exact:
-            return _never
-        frozen = frozenset(exact)
-        if ignore_case:
-            return lambda value: value.lower() in frozen
-        return frozen.__contains__
-    regex = _compiled("(?:" + "|".join(regex_source(p) for p in wild) + ")", ignore_case)
-    fullmatch = regex.fullmatch
-    if not exact:
-        return lambda value: fullmatch(value) is not None
+            starts.append(head)
     frozen = frozenset(exact)
+    prefixes = tuple(starts)
+    fullmatch = (
+        _compiled("(?:" + "|".join(regex_source(p) for p in wild) + ")", ignore_case).fullmatch
+        if wild
+        else None
+    )
+
+    def plain(value: str) -> bool:
+        return value in frozen or value.startswith(prefixes)
+
+    if fullmatch is None:
+        if not prefixes:
+            if not frozen:
+                return _never
+            test: Matcher = frozen.__contains__
+        else:
+            test = plain if frozen else (lambda value: value.startswith(prefixes))
+    elif not frozen and not prefixes:
+        test = lambda value: fullmatch(value) is not None  # noqa: E731
+    else:
+        test = lambda value: plain(value) or fullmatch(value) is not None  # noqa: E731
     if ignore_case:
-        return lambda value: value.lower() in frozen or fullmatch(value) is not None
-    return lambda value: value in frozen or fullmatch(value) is not None
+        return lambda value: test(value.lower())
+    return test
 
 
 def _always(_value: str) -> bool:

@@ -144,13 +144,48 @@ def _compiled(source: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(source, re.DOTALL).fullmatch
 
 
+def _static_test(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test for plain Resource patterns (no policy variables).
+
+    Patterns without wildcards compare equal and patterns whose only wildcard is a final ``*``
+    compare by prefix (that ``*`` spans anything, colons included); only the rest need a
+    regex, compiled the first time it is needed, so a world compiles quickly.
+    """
+    plain: set[str] = set()
+    starts: list[str] = []
+    others: list[str] = []
+    for pattern in patterns:
+        head = pattern[:-1] if pattern.endswith("*") else pattern
+        if "*" in head or "?" in head:
+            others.append(pattern)
+        elif head is pattern:
+            plain.add(pattern)
+        else:
+            starts.append(head)
+    exact, prefixes, rest = frozenset(plain), tuple(starts), tuple(others)
+    if not rest:
+        if not prefixes:
+            return exact.__contains__
+        if not exact:
+            return lambda resource: resource.startswith(prefixes)
+        return lambda resource: resource in exact or resource.startswith(prefixes)
+    source = "(?:" + "|".join(arn_pattern_regex(p) for p in rest) + ")"
+    compiled: list[Callable[[str], re.Match[str] | None]] = []
+
+    def test(resource: str) -> bool:
+        if resource in exact or resource.startswith(prefixes):
+            return True
+        if not compiled:
+            compiled.append(_compiled(source))
+        return compiled[0](resource) is not None
+
+    return test
+
+
 def _resource_test(patterns: tuple[str, ...], templates: tuple[Template, ...]) -> ResourceTest:
     if "*" in patterns:
         return lambda resource, context: True
-    static: Callable[[str], bool] | None = None
-    if patterns:
-        regex = _compiled("(?:" + "|".join(arn_pattern_regex(p) for p in patterns) + ")")
-        static = lambda resource: regex(resource) is not None  # noqa: E731
+    static = _static_test(patterns) if patterns else None
     if not templates:
         assert static is not None
         check = static
@@ -168,27 +203,26 @@ def _resource_test(patterns: tuple[str, ...], templates: tuple[Template, ...]) -
     return test
 
 
-class CompiledStatement:
-    """One statement ready to evaluate; knows its policy and position for explanations."""
+_MATCHERS = (
+    "action_negated",
+    "allow",
+    "condition",
+    "matches_action",
+    "matches_resource_raw",
+    "not_principal",
+    "principal",
+    "resource_negated",
+    "universal",
+)
 
-    __slots__ = (
-        "action_negated",
-        "allow",
-        "condition",
-        "index",
-        "matches_action",
-        "matches_resource_raw",
-        "not_principal",
-        "principal",
-        "resource_negated",
-        "source",
-        "statement",
-    )
 
-    def __init__(self, statement: Statement, index: int, source: PolicySource, variables: bool):
-        self.statement = statement
-        self.index = index
-        self.source = source
+class _Matchers:
+    """What a statement compiles to, which depends on its content alone: shared by every
+    statement with the same text (a world repeats the same statements across accounts)."""
+
+    __slots__ = _MATCHERS
+
+    def __init__(self, statement: Statement, variables: bool) -> None:
         self.allow = statement.allows
         actions = statement.action if statement.action is not None else statement.not_action
         self.action_negated = statement.action is None
@@ -216,6 +250,48 @@ class CompiledStatement:
         self.condition: CompiledCondition | None = compile_condition(
             statement.condition or (), variables=variables
         )
+        # Applies to every request its Action covers: any resource, any caller, no condition.
+        self.universal = (
+            not self.resource_negated
+            and (resources is None or "*" in as_tuple(resources))
+            and (self.principal is None or self.principal.everyone)
+            and self.not_principal is None
+            and self.condition is None
+        )
+
+
+@lru_cache(maxsize=16384)
+def _matchers(statement: Statement, variables: bool) -> _Matchers:
+    return _Matchers(statement, variables)
+
+
+class CompiledStatement:
+    """One statement ready to evaluate; knows its policy and position for explanations."""
+
+    __slots__ = (*_MATCHERS, "index", "source", "statement")
+
+    # the matchers, copied from the shared _Matchers so the hot path reads them directly
+    action_negated: bool
+    allow: bool
+    condition: CompiledCondition | None
+    matches_action: Callable[[str], bool]
+    matches_resource_raw: ResourceTest
+    not_principal: PrincipalMatcher | None
+    principal: PrincipalMatcher | None
+    resource_negated: bool
+    universal: bool
+
+    def __init__(self, statement: Statement, index: int, source: PolicySource, variables: bool):
+        self.statement = statement
+        self.index = index
+        self.source = source
+        self._take(_matchers(statement, variables))
+
+    def _take(self, m: _Matchers | CompiledStatement) -> None:
+        self.action_negated, self.allow, self.condition = m.action_negated, m.allow, m.condition
+        self.matches_action, self.matches_resource_raw = m.matches_action, m.matches_resource_raw
+        self.principal, self.not_principal = m.principal, m.not_principal
+        self.resource_negated, self.universal = m.resource_negated, m.universal
 
     def matches_resource(self, resource: str, context: Mapping[str, ContextValue]) -> bool:
         """Whether the statement's Resource (or NotResource) covers ``resource``."""
@@ -233,9 +309,8 @@ class CompiledStatement:
     def with_source(self, source: PolicySource) -> CompiledStatement:
         """The same compiled statement, labelled with another source (no recompilation)."""
         clone = object.__new__(CompiledStatement)
-        for slot in CompiledStatement.__slots__:
-            object.__setattr__(clone, slot, getattr(self, slot))
-        clone.source = source
+        clone._take(self)
+        clone.statement, clone.index, clone.source = self.statement, self.index, source
         return clone
 
     def __repr__(self) -> str:
@@ -250,6 +325,9 @@ class CompiledPolicy:
     policy: Policy
     source: PolicySource
     statements: tuple[CompiledStatement, ...] = attrs.field(eq=False, repr=False)
+    #: action -> positions of the statements covering it; shared with every relabelled copy,
+    #: so a managed policy attached to thousands of roles matches each action once
+    _positions: dict[str, tuple[int, ...]] = attrs.field(factory=dict, eq=False, repr=False)
     _by_action: dict[str, tuple[CompiledStatement, ...]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -258,7 +336,15 @@ class CompiledPolicy:
         """The statements whose Action/NotAction covers a lower-cased action (memoised)."""
         found = self._by_action.get(action)
         if found is None:
-            found = tuple(s for s in self.statements if s.applies_to_action(action))
+            positions = self._positions.get(action)
+            if positions is None:
+                positions = tuple(
+                    i for i, s in enumerate(self.statements) if s.applies_to_action(action)
+                )
+                if len(self._positions) >= 4096:
+                    self._positions.clear()
+                self._positions[action] = positions
+            found = tuple(self.statements[i] for i in positions)
             if len(self._by_action) >= 4096:
                 self._by_action.clear()
             self._by_action[action] = found
@@ -269,7 +355,10 @@ class CompiledPolicy:
         if source == self.source:
             return self
         return CompiledPolicy(
-            self.policy, source, tuple(s.with_source(source) for s in self.statements)
+            self.policy,
+            source,
+            tuple(s.with_source(source) for s in self.statements),
+            self._positions,
         )
 
 

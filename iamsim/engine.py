@@ -41,7 +41,17 @@ from iamsim.policy import Policy, PolicyKind
 from iamsim.principals import Grant, PrincipalKind, RequestPrincipal
 from iamsim.request import Request
 
-__all__ = ["RCP_SERVICES", "PolicySet", "decide"]
+__all__ = [
+    "RCP_SERVICES",
+    "PolicySet",
+    "SlotIndex",
+    "applicable",
+    "caller_index",
+    "decide",
+    "match_slots",
+    "resource_index",
+    "settle",
+]
 
 #: Services whose resources RCPs govern ("RCPs apply to actions for the following AWS services").
 #: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
@@ -138,6 +148,8 @@ PolicyInput = Policy | Mapping[str, Any] | str | CompiledPolicy
 _EMPTY: tuple[CompiledStatement, ...] = ()
 _GUARDRAILS = (PolicyType.SCP, PolicyType.RCP)
 _CACHE_LIMIT = 4096
+#: per slot its statements, and whether all of them are universal
+Slots = tuple[tuple[tuple[CompiledStatement, ...], ...], tuple[bool, ...]]
 
 
 def _source(
@@ -153,6 +165,69 @@ def _compile(
         return item
     made = source()
     return compile_policy(Policy.parse(item, kind, name=made.name), made)
+
+
+class SlotIndex:
+    """The statements of one side of a request (the caller's policies, or the resource's),
+    grouped into slots and indexed by action on first use.
+
+    Every policy set that side takes part in shares it, so deciding one caller against many
+    resources (or many callers against one resource) indexes each side once.
+
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}])
+    >>> index = caller_index(ps.identity, None, (), ())
+    >>> [len(slot) for slot in index.slots("s3:getobject")]  # identity, boundary, sessions
+    [1, 0, 0]
+    """
+
+    __slots__ = ("_memo", "groups")
+
+    def __init__(self, groups: tuple[tuple[CompiledPolicy, ...], ...]) -> None:
+        self.groups = groups
+        self._memo: dict[str, Slots] = {}
+
+    def slots(self, action: str) -> tuple[tuple[CompiledStatement, ...], ...]:
+        """Per group, the statements whose Action/NotAction covers a lower-cased action."""
+        return self.prepared(action)[0]
+
+    def prepared(self, action: str) -> Slots:
+        """The slots for a lower-cased action, and per slot whether every statement in it is
+        universal (applies to any resource and caller, without a condition), so deciding can
+        take it whole without testing each statement."""
+        found = self._memo.get(action)
+        if found is None:
+            slots = tuple(
+                _EMPTY
+                if not group
+                else group[0].for_action(action)
+                if len(group) == 1
+                else tuple(s for p in group for s in p.for_action(action))
+                for group in self.groups
+            )
+            universal = tuple(bool(slot) and all(s.universal for s in slot) for slot in slots)
+            found = (slots, universal)
+            if len(self._memo) >= _CACHE_LIMIT:
+                self._memo.clear()
+            self._memo[action] = found
+        return found
+
+
+def caller_index(
+    identity: tuple[CompiledPolicy, ...],
+    boundary: CompiledPolicy | None,
+    sessions: tuple[CompiledPolicy, ...],
+    scps: tuple[tuple[CompiledPolicy, ...], ...],
+) -> SlotIndex:
+    """The caller's side: identity, boundary, session and SCP-level slots, in that order."""
+    return SlotIndex((identity, (boundary,) if boundary else (), sessions, *scps))
+
+
+def resource_index(
+    resource: CompiledPolicy | None, rcps: tuple[tuple[CompiledPolicy, ...], ...]
+) -> SlotIndex:
+    """The resource's side: its own policy's slot, then the RCP-level slots."""
+    return SlotIndex(((resource,) if resource else (), *rcps))
 
 
 class PolicySet:
@@ -226,17 +301,11 @@ class PolicySet:
         )
         self.scps = self._levels(scps, PolicyType.SCP, PolicyKind.SCP, scp_level_names)
         self.rcps = self._levels(rcps, PolicyType.RCP, PolicyKind.RCP, rcp_level_names)
-        self._groups: tuple[tuple[CompiledPolicy, ...], ...] = (
-            self.identity,
-            (self.resource,) if self.resource else (),
-            (self.boundary,) if self.boundary else (),
-            self.sessions,
-            *self.scps,
-            *self.rcps,
-        )
+        self._caller_index = caller_index(self.identity, self.boundary, self.sessions, self.scps)
+        self._resource_index = resource_index(self.resource, self.rcps)
         self._scp_start = 4
         self._rcp_start = 4 + len(self.scps)
-        self._cache: dict[str, tuple[tuple[CompiledStatement, ...], ...]] = {}
+        self._cache: dict[str, Slots] = {}
 
     @classmethod
     def from_compiled(
@@ -248,11 +317,15 @@ class PolicySet:
         sessions: tuple[CompiledPolicy, ...],
         scps: tuple[tuple[CompiledPolicy, ...], ...],
         rcps: tuple[tuple[CompiledPolicy, ...], ...],
+        caller: SlotIndex | None = None,
+        target: SlotIndex | None = None,
     ) -> PolicySet:
         """A policy set from already compiled policies, built without any checks: the world
         builds one for every caller and resource it answers for.
 
         Skipping the checks is what makes it cheap; pass only policies a PolicySet compiled.
+        ``caller`` and ``target`` share the per-action statement index of one side (see
+        :func:`caller_index`, :func:`resource_index`), so a set built per request costs little.
 
         >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
         ...     {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}])
@@ -264,14 +337,8 @@ class PolicySet:
         self = cls.__new__(cls)
         self.identity, self.resource, self.boundary = identity, resource, boundary
         self.sessions, self.scps, self.rcps = sessions, scps, rcps
-        self._groups = (
-            identity,
-            (resource,) if resource else (),
-            (boundary,) if boundary else (),
-            sessions,
-            *scps,
-            *rcps,
-        )
+        self._caller_index = caller or caller_index(identity, boundary, sessions, scps)
+        self._resource_index = target or resource_index(resource, rcps)
         self._scp_start = 4
         self._rcp_start = 4 + len(scps)
         self._cache = {}
@@ -313,15 +380,22 @@ class PolicySet:
         >>> [len(slot) for slot in ps.candidates("s3:putobject")]
         [0, 0, 0, 0]
         """
+        return self._prepared(action)[0]
+
+    def _prepared(self, action: str) -> Slots:
         found = self._cache.get(action)
         if found is None:
-            found = tuple(
-                _EMPTY
-                if not group
-                else group[0].for_action(action)
-                if len(group) == 1
-                else tuple(s for p in group for s in p.for_action(action))
-                for group in self._groups
+            caller, caller_universal = self._caller_index.prepared(action)
+            target, target_universal = self._resource_index.prepared(action)
+            # slot order: identity, resource, boundary, sessions, SCP levels, RCP levels
+            found = (
+                (caller[0], target[0], *caller[1:], *target[1:]),
+                (
+                    caller_universal[0],
+                    target_universal[0],
+                    *caller_universal[1:],
+                    *target_universal[1:],
+                ),
             )
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
@@ -373,7 +447,8 @@ class PolicySet:
         >>> ps.statement_span(decision.determining_compiled[0])
         (1, 41, 1, 94)
         """
-        policies = {p.source: p.policy for group in self._groups for p in group}
+        groups = self._caller_index.groups + self._resource_index.groups
+        policies = {p.source: p.policy for group in groups for p in group}
         policy = policies.get(statement.source)
         return policy.statement_span(statement.index) if policy is not None else None
 
@@ -475,6 +550,27 @@ def _applicable(
         out.append(statement)
 
 
+def applicable(
+    statements: tuple[CompiledStatement, ...], request: Request, scratch: Scratch | None = None
+) -> list[CompiledStatement]:
+    """The statements that apply to ``request``: Resource, Principal and Condition all match
+    (their Action is taken to cover it: pass statements a slot chose for the action).
+
+    >>> ps = PolicySet(resource={"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    ...     "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}]})
+    >>> trust = ps.candidates("sts:assumerole")[1]
+    >>> role = "arn:aws:iam::111122223333:role/ops"
+    >>> def caller(arn): return Request.build(arn, "sts:AssumeRole", role)
+    >>> len(applicable(trust, caller("arn:aws:iam::111122223333:user/a")))
+    1
+    >>> applicable(trust, caller("arn:aws:iam::444455556666:user/b"))
+    []
+    """
+    found: list[CompiledStatement] = []
+    _applicable(statements, request, request.context, scratch or Scratch(), found)
+    return found
+
+
 def notes_for(policy_set: PolicySet, request: Request) -> tuple[str, ...]:
     """Assumptions and non-applicable policy types worth telling the reader about."""
     notes: tuple[str, ...] = ()
@@ -492,7 +588,7 @@ def notes_for(policy_set: PolicySet, request: Request) -> tuple[str, ...]:
 
 def decide(policy_set: PolicySet, request: Request) -> Decision:
     """Decide ``request`` against ``policy_set`` exactly as AWS would."""
-    slots = policy_set.candidates(request.action_lower)
+    slots, universal = policy_set._prepared(request.action_lower)
     context = request.context
     caller = request.principal
     scratch = Scratch()
@@ -504,55 +600,114 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
     for index, slot in enumerate(slots):
         found: list[CompiledStatement] = []
         if slot and (index < scp_start or (scp_on if index < rcp_start else rcp_on)):
-            _applicable(slot, request, context, scratch, found)
+            if universal[index]:
+                found += slot
+            else:
+                _applicable(slot, request, context, scratch, found)
             if found:
                 matched += found
         per_slot.append(found)
+    outcome, reason, determining, level = settle(
+        request,
+        per_slot,
+        matched,
+        has_boundary=policy_set.boundary is not None,
+        has_sessions=bool(policy_set.sessions),
+        scp_levels=len(policy_set.scps),
+        rcp_levels=len(policy_set.rcps),
+    )
+    return Decision(
+        outcome,
+        reason,
+        request,
+        policy_set,
+        tuple(determining),
+        tuple(matched),
+        tuple(scratch.missing),
+        tuple(scratch.unreadable),
+        level,
+    )
 
-    def finish(
-        outcome: Outcome,
-        reason: Reason,
-        determining: list[CompiledStatement] | tuple[()] = (),
-        level: int | None = None,
-    ) -> Decision:
-        return Decision(
-            outcome,
-            reason,
-            request,
-            policy_set,
-            tuple(determining),
-            tuple(matched),
-            tuple(scratch.missing),
-            tuple(scratch.unreadable),
-            level,
-        )
 
+def match_slots(
+    slots: tuple[tuple[CompiledStatement, ...], ...],
+    universal: tuple[bool, ...],
+    request: Request,
+    scratch: Scratch,
+    on: bool = True,
+) -> list[list[CompiledStatement]]:
+    """Per slot, the statements that apply to ``request`` (none when ``on`` is False: the
+    policy type does not govern this request). :func:`decide` does the same for all slots;
+    analyses that decide one side once for many requests use this for that side.
+
+    >>> ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+    ...     {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::docs/*"}]}])
+    >>> slots, universal = caller_index(ps.identity, None, (), ()).prepared("s3:getobject")
+    >>> request = Request.build("arn:aws:iam::111122223333:user/a", "s3:GetObject",
+    ...                         "arn:aws:s3:::docs/a.txt")
+    >>> [len(found) for found in match_slots(slots, universal, request, Scratch())]
+    [1, 0, 0]
+    """
+    out: list[list[CompiledStatement]] = []
+    for index, slot in enumerate(slots):
+        found: list[CompiledStatement] = []
+        if on and slot:
+            if universal[index]:
+                found += slot
+            else:
+                _applicable(slot, request, request.context, scratch, found)
+        out.append(found)
+    return out
+
+
+def settle(
+    request: Request,
+    per_slot: list[list[CompiledStatement]],
+    matched: list[CompiledStatement],
+    *,
+    has_boundary: bool,
+    has_sessions: bool,
+    scp_levels: int,
+    rcp_levels: int,
+) -> tuple[Outcome, Reason, list[CompiledStatement], int | None]:
+    """AWS's evaluation logic over the statements that apply: the outcome, the rule that
+    settled it, the statements that decided, and the SCP/RCP level that lacked an Allow.
+
+    ``per_slot`` holds what applies per slot (identity, resource, boundary, sessions, each
+    SCP level, each RCP level; empty for a type that does not govern the request) and
+    ``matched`` all of it in that order.
+    """
+    caller = request.principal
+    scp_start = 4
+    rcp_start = scp_start + scp_levels
     denies = [s for s in matched if not s.allow]
     if denies:
-        return finish(Outcome.EXPLICIT_DENY, Reason.EXPLICIT_DENY, denies)
-    if rcp_on:
-        for level in range(len(policy_set.rcps)):
+        return Outcome.EXPLICIT_DENY, Reason.EXPLICIT_DENY, denies, None
+    if request.service in RCP_SERVICES:
+        for level in range(rcp_levels):
             if not per_slot[rcp_start + level]:
-                return finish(Outcome.IMPLICIT_DENY, Reason.RCP_NO_ALLOW, (), level)
-    if scp_on:
-        for level in range(len(policy_set.scps)):
+                return Outcome.IMPLICIT_DENY, Reason.RCP_NO_ALLOW, [], level
+    if caller.kind in _SCP_CALLERS:
+        for level in range(scp_levels):
             if not per_slot[scp_start + level]:
-                return finish(Outcome.IMPLICIT_DENY, Reason.SCP_NO_ALLOW, (), level)
+                return Outcome.IMPLICIT_DENY, Reason.SCP_NO_ALLOW, [], level
     identity, resource, boundary, session = per_slot[0], per_slot[1], per_slot[2], per_slot[3]
-    guardrails = [s for s in matched if s.source.type in _GUARDRAILS] if len(slots) > 4 else []
+    guardrails = (
+        [s for s in matched if s.source.type in _GUARDRAILS] if scp_levels or rcp_levels else []
+    )
     if caller.kind is PrincipalKind.ROOT and request.action_lower in TRUST_ACTIONS:
         # "You cannot use AWS account root user credentials to call AssumeRole."
-        return finish(Outcome.IMPLICIT_DENY, Reason.ROOT_CANNOT_ASSUME)
+        return Outcome.IMPLICIT_DENY, Reason.ROOT_CANNOT_ASSUME, [], None
     if resource == [] and requires_own_policy(request):
-        return finish(Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED)
+        return Outcome.IMPLICIT_DENY, Reason.RESOURCE_POLICY_REQUIRED, [], None
     if not caller.has_identity_policies:
         if resource:
-            return finish(Outcome.ALLOWED, Reason.RESOURCE_ONLY, resource + guardrails)
-        return finish(Outcome.IMPLICIT_DENY, Reason.NO_RESOURCE_ALLOW)
+            return Outcome.ALLOWED, Reason.RESOURCE_ONLY, resource + guardrails, None
+        return Outcome.IMPLICIT_DENY, Reason.NO_RESOURCE_ALLOW, [], None
     root = caller.kind is PrincipalKind.ROOT
     identity_ok = root or bool(identity)
-    boundary_ok = root or policy_set.boundary is None or bool(boundary)
-    session_ok = root or not policy_set.sessions or bool(session)
+    boundary_ok = root or not has_boundary or bool(boundary)
+    session_ok = root or not has_sessions or bool(session)
     caps = boundary + session
     if request.same_account:
         if resource:
@@ -562,25 +717,24 @@ def decide(policy_set: PolicySet, request: Request) -> Decision:
             ]
             direct = [s for s, g in grants if g is Grant.DIRECT]
             if direct:
-                return finish(Outcome.ALLOWED, Reason.RESOURCE_DIRECT, direct + guardrails)
+                return Outcome.ALLOWED, Reason.RESOURCE_DIRECT, direct + guardrails, None
             by_role = [s for s, g in grants if g is Grant.ROLE]
             if by_role and boundary_ok and session_ok:
-                return finish(Outcome.ALLOWED, Reason.RESOURCE_ROLE, by_role + caps + guardrails)
+                return Outcome.ALLOWED, Reason.RESOURCE_ROLE, by_role + caps + guardrails, None
         else:
             by_role = []
         if identity_ok and boundary_ok and session_ok:
             # a trust or key policy that had to allow too is part of what decided
             own = resource if requires_own_policy(request) else []
-            return finish(Outcome.ALLOWED, Reason.IDENTITY, identity + own + caps + guardrails)
+            return Outcome.ALLOWED, Reason.IDENTITY, identity + own + caps + guardrails, None
         if not identity_ok and not by_role:
-            return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW)
+            return Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, [], None
     elif identity_ok and boundary_ok and session_ok:
         if resource:
-            determining = identity + resource + caps + guardrails
-            return finish(Outcome.ALLOWED, Reason.IDENTITY, determining)
-        return finish(Outcome.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW)
+            return Outcome.ALLOWED, Reason.IDENTITY, identity + resource + caps + guardrails, None
+        return Outcome.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NO_RESOURCE_ALLOW, [], None
     elif not identity_ok:
-        return finish(Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW)
+        return Outcome.IMPLICIT_DENY, Reason.NO_IDENTITY_ALLOW, [], None
     if not boundary_ok:
-        return finish(Outcome.IMPLICIT_DENY, Reason.BOUNDARY_NO_ALLOW)
-    return finish(Outcome.IMPLICIT_DENY, Reason.SESSION_NO_ALLOW)
+        return Outcome.IMPLICIT_DENY, Reason.BOUNDARY_NO_ALLOW, [], None
+    return Outcome.IMPLICIT_DENY, Reason.SESSION_NO_ALLOW, [], None

@@ -23,7 +23,7 @@ from iamsim.arn import Arn
 from iamsim.compiled import CompiledPolicy, PolicySource, PolicyType
 from iamsim.conditions import ContextValue
 from iamsim.decision import Decision, Outcome, Reason
-from iamsim.engine import PolicySet
+from iamsim.engine import PolicySet, SlotIndex, caller_index, resource_index
 from iamsim.entities import Role, User
 from iamsim.errors import ValidationError
 from iamsim.principals import PrincipalKind, RequestPrincipal
@@ -58,6 +58,12 @@ class PrincipalSide:
     expires_at: datetime | None = None  # temporary credentials stop working then
     mfa_at: datetime | None = None  # when MFA was used: aws:MultiFactorAuthAge counts from it
     restricted: bool = False  # GetSessionToken credentials: no IAM without MFA, little STS
+    #: the caller's statements indexed by action, shared by every request this side makes
+    index: SlotIndex = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index = caller_index(self.identity, self.boundary, self.sessions, self.scps)
+        object.__setattr__(self, "index", index)
 
 
 @attrs.frozen
@@ -70,6 +76,14 @@ class ResourceSide:
     rcps: tuple[tuple[CompiledPolicy, ...], ...]
     context: Mapping[str, ContextValue]
     assumed_account: bool = False
+    #: the resource's statements indexed by action (with and without the RCPs, which do not
+    #: govern service-linked roles), shared by every request on this resource
+    index: SlotIndex = attrs.field(init=False, eq=False, repr=False)
+    index_without_rcps: SlotIndex = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "index", resource_index(self.policy, self.rcps))
+        object.__setattr__(self, "index_without_rcps", resource_index(self.policy, ()))
 
 
 class SessionLike(Protocol):
@@ -121,8 +135,16 @@ def org_levels(
     """The SCP (or RCP) levels above an account: root, each OU, the account itself.
 
     Empty for accounts outside the organization and for the management account, which neither
-    SCPs nor RCPs affect.
+    SCPs nor RCPs affect. Built once per account and generation of the world.
     """
+    return world._cached(
+        ("org-levels", account.id, kind), lambda: _org_levels(world, account, kind)
+    )
+
+
+def _org_levels(
+    world: World, account: AccountState, kind: str
+) -> tuple[tuple[CompiledPolicy, ...], ...]:
     org = world._org
     chain = org_path(world, account)
     if org is None or chain is None or org.management_account == account.id:
@@ -378,6 +400,8 @@ def _decide(
             sessions=side.sessions,
             scps=side.scps,
             rcps=rcps,
+            caller=side.index,
+            target=res.index_without_rcps if side.service_linked else res.index,
         )
 
     if cache:

@@ -13,23 +13,26 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from iamsim._state import RoleState, StoredPolicy, UserState
+from iamsim._gc import collector_paused
+from iamsim._state import StoredPolicy
+from iamsim.assume import (
+    IncomingEdges,
+    assume_edges,
+    has_variables,
+    identity_policies,
+    principals,
+)
 from iamsim.compiled import CompiledStatement
-from iamsim.entities import Role, User
-from iamsim.policy import as_tuple
 
 if TYPE_CHECKING:
     from iamsim.world import World
 
 __all__ = ["AccessGraph", "Edge", "WhoCan", "access_graph", "who_can"]
-
-_ASSUME = "sts:assumerole"
-_MFA = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"}
 
 
 @attrs.frozen
@@ -75,7 +78,8 @@ class AccessGraph:
     def paths_to(self, role_arn: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
         """Every principal that can reach ``role_arn``, once each, by a shortest chain:
         (start, the roles assumed on the way ending with ``role_arn``, the conditions)."""
-        return _backward(self._into(), [role_arn], {role_arn})
+        into = self._into()
+        return _backward(lambda role: into.get(role, ()), [role_arn], {role_arn})
 
     def _into(self) -> dict[str, list[Edge]]:
         into: dict[str, list[Edge]] = {}
@@ -160,108 +164,85 @@ class _Prefilter:
                 self._statements[key] = statements
             for statement in statements:
                 # Resource patterns with policy variables may match once resolved: keep them.
-                if statement.matches_resource(resource, {}) or _has_variables(statement):
+                if statement.matches_resource(resource, {}) or has_variables(statement):
                     return True
         return False
 
 
-def _has_variables(statement: CompiledStatement) -> bool:
-    values = as_tuple(statement.statement.resource) + as_tuple(statement.statement.not_resource)
-    return any("${" in v for v in values)
-
-
-def _identity_policies(
-    world: World, kind: str, state: UserState | RoleState, account: str
-) -> list[StoredPolicy]:
-    policies = list(state.inline.values())
-    policies += [world._managed_state(a).default for a in state.managed]
-    if isinstance(state, UserState):
-        groups = world._account_state(account).groups
-        for name in state.groups:
-            group = groups[name]
-            policies += list(group.inline.values())
-            policies += [world._managed_state(a).default for a in group.managed]
-    del kind
-    return policies
-
-
-def _principals(world: World) -> Iterator[tuple[str, str, UserState | RoleState, User | Role]]:
-    for account_id, account in world._accounts.items():
-        for user in account.users.values():
-            yield "user", account_id, user, User(world, account_id, user.name)
-        for role in account.roles.values():
-            yield "role", account_id, role, Role(world, account_id, role.name)
-
-
 @attrs.frozen
-class _Trust:
-    """What a role's trust policy says about sts:AssumeRole, for choosing candidates."""
+class _Reach:
+    """Whom the resource's own policy (a role's trust policy) lets in, for skipping callers
+    that cannot be allowed: across accounts both sides must allow, so a caller from another
+    account that the policy does not name (by account, ARN or ``*``) is denied.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+    """
 
+    owner: str | None  # the resource's account, when known
+    everyone: bool
     accounts: frozenset[str]
     arns: frozenset[str]
-    everyone: bool
-    external_ids: tuple[str, ...]
-    needs_mfa: bool  # every Allow asks Bool aws:MultiFactorAuthPresent true
-    needs_external_id: bool  # every Allow asks StringEquals sts:ExternalId
 
+    @classmethod
+    def of(cls, world: World, action: str, resource: str) -> _Reach:
+        """What the policy of ``resource`` names for ``action``."""
+        from iamsim.arn import Arn, is_account_id
 
-def _asks(statement: CompiledStatement, key: str, operator: str, values: set[str] | None) -> bool:
-    for clause in statement.statement.condition or ():
-        parsed = clause.parsed_operator
-        if (
-            clause.key.lower() == key
-            and parsed.operator.name == operator
-            and not parsed.if_exists
-            and parsed.set_prefix is None
-            and (values is None or {v.lower() for v in as_tuple(clause.values)} <= values)
-        ):
-            return True
-    return False
+        held = world.find_resource(resource)
+        place = world._arn_index.get(resource)
+        policy: StoredPolicy | None = None
+        owner: str | None = None
+        if held is not None:
+            policy, owner = held.policy, held.account
+        elif place is not None:
+            owner = place[1]
+            if place[0] == "role":
+                policy = world._role_state(place[1], place[2]).trust
+        elif resource != "*":
+            account = Arn.parse(resource).account  # a malformed ARN is the caller's error
+            owner = account if is_account_id(account) else None
+        everyone = False
+        accounts: set[str] = set()
+        arns: set[str] = set()
+        lowered = action.lower()
+        for statement in policy.compiled.statements if policy is not None else ():
+            if not statement.allow or not statement.applies_to_action(lowered):
+                continue
+            if statement.not_principal is not None:
+                everyone = True  # an Allow for all but some: open
+            elif statement.principal is not None:
+                everyone = everyone or statement.principal.everyone
+                accounts |= statement.principal.accounts
+                arns |= statement.principal.arns
+        return cls(owner, everyone, frozenset(accounts), frozenset(arns))
 
+    def names(self, arn: str) -> bool:
+        """Whether the policy names the caller itself (or everyone)."""
+        return self.everyone or arn in self.arns
 
-def _trust_facts(role: RoleState) -> _Trust:
-    accounts: set[str] = set()
-    arns: set[str] = set()
-    everyone = False
-    external_ids: list[str] = []
-    allows = [s for s in role.trust.compiled.statements if s.allow and s.applies_to_action(_ASSUME)]
-    for statement in allows:
-        matcher = statement.principal
-        if matcher is not None:
-            everyone = everyone or matcher.everyone
-            accounts |= matcher.accounts
-            arns |= matcher.arns
-        for clause in statement.statement.condition or ():
-            if (
-                clause.key.lower() == "sts:externalid"
-                and not clause.parsed_operator.operator.negated
-            ):
-                external_ids += [
-                    v for v in as_tuple(clause.values) if "*" not in v and "?" not in v
-                ]
-    return _Trust(
-        frozenset(accounts),
-        frozenset(arns),
-        everyone,
-        tuple(dict.fromkeys(external_ids)),
-        bool(allows)
-        and all(_asks(s, "aws:multifactorauthpresent", "Bool", {"true"}) for s in allows),
-        bool(allows) and all(_asks(s, "sts:externalid", "StringEquals", None) for s in allows),
-    )
+    def may_come_from(self, account: str, arn: str) -> bool:
+        """Whether a caller of ``account`` could be allowed as far as this policy goes."""
+        return (
+            self.owner is None
+            or account == self.owner
+            or self.everyone
+            or account in self.accounts
+            or arn in self.arns
+        )
 
 
 def _backward(
-    into: Mapping[str, list[Edge]], seeds: Iterable[str], reached: set[str]
+    into: Callable[[str], Sequence[Edge]], seeds: Iterable[str], reached: set[str]
 ) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Breadth-first along edges reversed, from the seed roles: every principal not yet in
-    ``reached`` once, with the shortest chain of roles to a seed and the conditions on it."""
+    """Breadth-first along edges reversed (``into`` gives the edges into a role), from the seed
+    roles: every principal not yet in ``reached`` once, with the shortest chain of roles to a
+    seed and the conditions on it."""
     found: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
     queue: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque(
         (seed, (seed,), ()) for seed in seeds
     )
     while queue:
         node, path, conditions = queue.popleft()
-        for edge in into.get(node, ()):
+        for edge in into(node):
             if edge.source in reached:
                 continue
             reached.add(edge.source)
@@ -278,116 +259,40 @@ def access_graph(world: World) -> AccessGraph:
 
 
 def _build_graph(world: World) -> AccessGraph:
-    from functools import partial
-
-    from iamsim.gather import _decide
-
-    evaluate = partial(_decide, world, cache=False)
-
-    prefilter = _Prefilter(world, "sts:AssumeRole")
-    principals = list(_principals(world))
-    by_account: dict[str, list[tuple[str, str, UserState | RoleState, User | Role]]] = {}
-    by_arn = {entry[2].arn: entry for entry in principals}
-    for entry in principals:
-        by_account.setdefault(entry[1], []).append(entry)
-    identity_cache: dict[str, list[StoredPolicy]] = {}
-    edges: list[Edge] = []
-    for account in world._accounts.values():
-        for role in account.roles.values():
-            trust = _trust_facts(role)
-            accounts, arns = trust.accounts, trust.arns
-            if trust.everyone:
-                candidates = principals
-            else:
-                candidates = [e for a in accounts for e in by_account.get(a, [])]
-                candidates += [
-                    by_arn[arn] for arn in arns if arn in by_arn and by_arn[arn][1] not in accounts
-                ]
-            for kind, principal_account, state, handle in candidates:
-                named = state.arn in arns
-                if not named:
-                    policies = identity_cache.get(state.arn)
-                    if policies is None:
-                        policies = identity_cache[state.arn] = _identity_policies(
-                            world, kind, state, principal_account
-                        )
-                    if not prefilter.allows(policies, role.arn):
-                        continue
-                conditions = _edge_conditions(evaluate, handle, role.arn, kind, trust)
-                if conditions is not None:
-                    edges.append(Edge(state.arn, role.arn, conditions))
+    with collector_paused():
+        edges = [Edge(source, role, conditions) for source, role, conditions in assume_edges(world)]
     nodes = tuple(dict.fromkeys([e.source for e in edges] + [e.target for e in edges]))
     return AccessGraph(nodes, tuple(edges))
-
-
-def _edge_conditions(
-    evaluate: Any, principal: User | Role, role_arn: str, kind: str, trust: _Trust
-) -> tuple[str, ...] | None:
-    """The least the caller must supply to assume the role, or None when nothing works.
-
-    Variants the trust policy rules out (no MFA when every Allow asks for it, no external ID
-    when every Allow asks for one) are not tried; only users can present MFA.
-    """
-    variants: list[tuple[tuple[str, ...], Mapping[str, str]]] = []
-    if not trust.needs_mfa and not trust.needs_external_id:
-        variants.append(((), {}))
-    if kind == "user" and not trust.needs_external_id:
-        variants.append((("MFA",), _MFA))
-    for value in trust.external_ids:
-        if not trust.needs_mfa:
-            variants.append(((f"sts:ExternalId={value}",), {"sts:ExternalId": value}))
-        if kind == "user":
-            variants.append((("MFA", f"sts:ExternalId={value}"), {**_MFA, "sts:ExternalId": value}))
-    first = True
-    for conditions, extra in variants:
-        context = {"sts:RoleSessionName": "iamsim", **extra}
-        decision = evaluate(principal, "sts:AssumeRole", role_arn, context)
-        if decision.allowed:
-            return conditions
-        if first:
-            # Only conditions that asked for MFA or an external ID can change the outcome.
-            asked = {k.lower() for k in decision.missing_context_keys}
-            if not asked & {
-                "aws:multifactorauthpresent",
-                "aws:multifactorauthage",
-                "sts:externalid",
-            }:
-                return None
-            first = False
-    return None
 
 
 def who_can(
     world: World, action: str, resource: str, context: Mapping[str, Any] | None = None
 ) -> list[WhoCan]:
     """Every principal that can perform ``action`` on ``resource``: directly, or through any chain
-    of roles it can assume (across accounts), with the path and the conditions on the way."""
-    from iamsim.gather import evaluate
+    of roles it can assume (across accounts), with the path and the conditions on the way.
+
+    With the access graph built (:func:`access_graph`) the walk back from the directly
+    allowed roles reads it; otherwise only the edges the walk meets are decided."""
+    with collector_paused():
+        return _who_can(world, action, resource, context)
+
+
+def _who_can(
+    world: World, action: str, resource: str, context: Mapping[str, Any] | None
+) -> list[WhoCan]:
+    from iamsim.gather import _decide
 
     prefilter = _Prefilter(world, action)
-    held = world.find_resource(resource)
-    direct_names: set[str] = set()
-    if held is not None and held.policy is not None:
-        for statement in held.policy.compiled.statements:
-            if statement.allow and statement.principal is not None:
-                direct_names |= statement.principal.arns
-                if statement.principal.everyone:
-                    direct_names.add("*")
-    role_resource = world._arn_index.get(resource)
-    if role_resource is not None and role_resource[0] == "role":
-        trust = world._role_state(role_resource[1], role_resource[2]).trust
-        for statement in trust.compiled.statements:
-            if statement.allow and statement.principal is not None:
-                direct_names |= statement.principal.arns
-                if statement.principal.everyone:
-                    direct_names.add("*")
+    reach = _Reach.of(world, action, resource)
     direct: list[WhoCan] = []
-    for kind, account, state, handle in _principals(world):
-        if "*" not in direct_names and state.arn not in direct_names:
-            policies = _identity_policies(world, kind, state, account)
+    for _kind, account, state, handle in principals(world):
+        if not reach.may_come_from(account, state.arn):
+            continue  # another account, and the resource's policy cannot let it in
+        if not reach.names(state.arn):
+            policies = identity_policies(world, state, account)
             if not prefilter.allows(policies, resource):
                 continue
-        if evaluate(handle, action, resource, context).allowed:
+        if _decide(world, handle, action, resource, context, cache=False).allowed:
             direct.append(WhoCan(state.arn))
     results = list(direct)
     roles = [item.principal for item in direct if ":role/" in item.principal]
@@ -396,6 +301,17 @@ def who_can(
     # One breadth-first search back from every directly allowed role at once: each principal
     # is reported once, with a shortest chain of roles.
     reached = {item.principal for item in direct}
-    for start, path, conditions in _backward(access_graph(world)._into(), roles, reached):
-        results.append(WhoCan(start, path, conditions))
+    built = world._cache.get(("access-graph",))
+    if isinstance(built, AccessGraph):
+        into = built._into()
+        edges_into: Callable[[str], Sequence[Edge]] = lambda role: into.get(role, ())  # noqa: E731
+    else:
+        # Without the graph, decide only the edges the walk meets.
+        incoming = IncomingEdges(world)
+
+        def edges_into(role: str) -> Sequence[Edge]:
+            return [Edge(source, role, needs) for source, needs in incoming.into(role, reached)]
+
+    walked = _backward(edges_into, roles, reached)
+    results += [WhoCan(start, path, conditions) for start, path, conditions in walked]
     return results

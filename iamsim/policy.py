@@ -109,7 +109,7 @@ class ConditionClause:
         return parsed
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # compiled matchers are shared by statement content
 class Statement:
     """One statement of a policy, elements as written (one string or a tuple of them).
 

@@ -5,9 +5,13 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_res
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from iamsim._wildcard import any_matcher, wildcard_matcher
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iamsim._wildcard import any_matcher, regex_source, wildcard_matcher
 
 
 @pytest.mark.parametrize(
@@ -43,3 +47,32 @@ def test_any_matcher_ors_patterns() -> None:
     match = any_matcher(["a", "b*", "c?"])
     assert [match(v) for v in ("a", "bzz", "cd", "cde", "d")] == [True, True, True, False, False]
     assert not any_matcher([])("anything")
+
+
+# The matcher takes shortcuts (a set for plain patterns, a prefix test for a final ``*``); each
+# must agree with the one-regex reading of the documented rules, for any mix of patterns.
+_TEXT = st.text(alphabet="ab*?:/", max_size=6)
+
+
+def _by_regex(patterns: list[str], value: str, ignore_case: bool) -> bool:
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return any(re.fullmatch(regex_source(p), value, flags) is not None for p in patterns)
+
+
+@given(st.lists(_TEXT, max_size=4), _TEXT, st.booleans())
+def test_shortcuts_agree_with_the_regex_reading(
+    patterns: list[str], value: str, ignore_case: bool
+) -> None:
+    expected = _by_regex(patterns, value, ignore_case)
+    assert any_matcher(patterns, ignore_case=ignore_case)(value) is expected
+
+
+def test_prefix_shortcut_needs_the_only_wildcard_at_the_end() -> None:
+    match = any_matcher(["s3:get*", "s3:list?ucket", "ec2:describe*s"])
+    assert match("s3:getobject")
+    assert match("s3:listbucket")
+    assert not match("s3:listbuckets")
+    assert match("ec2:describeinstances")
+    assert not match("ec2:describeinstance")
+    # mixed case patterns with ignore_case: the prefix is compared lower-cased
+    assert any_matcher(["S3:Get*"], ignore_case=True)("s3:GETOBJECT")
