@@ -192,6 +192,8 @@ class _Target:
         "arn",
         "facts",
         "likeness",
+        "named",
+        "names_each",
         "position",
         "rcp_key",
         "rcp_lens",
@@ -202,7 +204,9 @@ class _Target:
         "trust_universal",
     )
 
-    def __init__(self, world: World, position: int, account: str, role: RoleState) -> None:
+    def __init__(
+        self, world: World, position: int, account: str, role: RoleState, shared: _Shared
+    ) -> None:
         from iamsim.gather import resource_side
 
         self.arn = role.arn
@@ -223,22 +227,28 @@ class _Target:
         statements = [s for slot in slots for s in slot]
         self.reads = frozenset(keys_read(statements))
         self._variants: dict[tuple[bool, bool], list[Variant]] = {}
-        #: Roles with equal likeness decide alike for a caller whose statements match their
-        #: ARNs alike and who reads the same values from their context keys (tags): the same
-        #: trust statements and version, the same RCPs and account. None when a resource-side
+        # Which callers the trust policy and the RCPs name by ARN: for the others only their
+        # account and kind matter to the Principal elements (NotPrincipal: every caller).
+        self.named = frozenset(
+            arn for s in statements if s.principal is not None for arn in s.principal.arns
+        )
+        self.names_each = any(s.not_principal is not None for s in statements)
+        #: Roles with equal likeness decide alike for alike callers (see _Caller.likeness) that
+        #: match their ARNs alike and read the same values from their context keys (tags):
+        #: the same trust statements, the same RCPs and account. None when a resource-side
         #: statement has a Resource of its own.
-        self.likeness: Hashable | None = None
-        policy = self.side.policy
+        self.likeness: int | None = None
         if all(any_resource(s) for s in statements):
-            self.likeness = (
-                tuple(s.statement for s in self.trust),
-                policy.policy.variables_enabled if policy is not None else None,
-                self.rcp_key,
-                self.side.account,
-                self.side.assumed_account,
+            self.likeness = shared.intern(
+                (
+                    tuple(s.matchers for s in self.trust),
+                    self.rcp_key,
+                    self.side.account,
+                    self.side.assumed_account,
+                )
             )
         if named:
-            self.rcp_key = None  # per caller (see _Caller.rcp_part)
+            self.rcp_key = None  # per caller (see _Caller._allowed)
 
     def variants(self, mfa: bool, external_id: bool) -> list[Variant]:
         """What to try, least first: nothing, MFA, an external ID, both.
@@ -272,10 +282,11 @@ class _Gate:
     """Whether an identity-based Allow for sts:AssumeRole could cover a role: a caller with
     none that does is not tried (a role's trust policy naming the caller itself aside)."""
 
-    __slots__ = ("allows", "open")
+    __slots__ = ("allows", "key", "open")
 
     def __init__(self, allows: list[CompiledStatement]) -> None:
         self.allows = allows
+        self.key = tuple(s.matchers for s in allows)  # equal keys, equal answers
         # an Allow on every resource (or one whose pattern has variables) may cover any role
         self.open = any(
             has_variables(s) or s.universal or s.matches_resource("*", _NO_KEYS) for s in allows
@@ -300,12 +311,40 @@ def identity_policies(
     return policies
 
 
+class _Gates:
+    """Each caller's gate, read from its stored policies: deciding which roles to try waits
+    for no more than that (a caller's whole side is built only when a role passes)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._allows: dict[int, list[CompiledStatement]] = {}  # per stored policy
+
+    def of(self, state: UserState | RoleState, account: str) -> _Gate:
+        allows: list[CompiledStatement] = []
+        for stored in identity_policies(self.world, state, account):
+            found = self._allows.get(id(stored))
+            if found is None:
+                found = self._allows[id(stored)] = [
+                    s for s in stored.compiled.for_action(ASSUME) if s.allow
+                ]
+            allows += found
+        return _Gate(allows)
+
+
 class _Shared:
-    """Parts shared between callers: the SCP levels of an account, the RCP levels of one."""
+    """What callers share: the parts for SCP and RCP levels, and edges worked out for alike
+    callers on alike roles."""
 
     def __init__(self) -> None:
         self.scps: dict[Hashable, Part] = {}
         self.rcps: dict[Hashable, Part] = {}
+        self.edges: dict[Hashable, tuple[str, ...] | None] = {}
+        self.keys: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+        self._interned: dict[Hashable, int] = {}
+
+    def intern(self, likeness: Hashable) -> int:
+        """A small number standing for ``likeness`` (equal likenesses, equal numbers)."""
+        return self._interned.setdefault(likeness, len(self._interned))
 
 
 class _Caller:
@@ -321,7 +360,6 @@ class _Caller:
         self.side: PrincipalSide = principal_side(world, handle)
         side = self.side
         (slots, universal) = side.index.prepared(ASSUME)
-        self.gate = _Gate([s for s in slots[0] if s.allow])
         self.own = (slots[:3], universal[:3])  # identity, boundary, session policies
         self.scps = (slots[3:], universal[3:])
         own = [s for slot in slots[:3] for s in slot]
@@ -337,32 +375,48 @@ class _Caller:
         # The caller's statements whose Resource decides between roles: two alike roles that
         # these match alike get the same answer (see _Target.likeness), worked out once.
         self.resource_tests = self.own_lens.tests + self.scp_lens.tests
-        self.edges: dict[Hashable, tuple[str, ...] | None] | None = (
-            None if any(has_variables(s) for s in self.resource_tests) else {}
-        )
         self._own_parts: dict[Hashable, Part] = {}
         self._rcp_parts: dict[Hashable, Part] = {}
-        self._seen_keys: dict[frozenset[str], tuple[str, ...]] = {}
         # Temporary credentials and service-linked roles take the general path (_decide).
         self.plain = side.expires_at is None and not side.restricted and not side.service_linked
+        #: Callers with equal likeness decide alike on a role when they read the same values
+        #: from the request's context keys and are named alike: the same kind, account and
+        #: boundary presence, and the same identity, boundary, session and SCP statements.
+        self.likeness: int | None = None
+        if self.plain and not any(has_variables(s) for s in self.resource_tests):
+            principal = side.principal
+            self.likeness = shared.intern(
+                (
+                    principal.kind,
+                    principal.account,
+                    principal.has_boundary,
+                    tuple(tuple(s.matchers for s in slot) for slot in slots[:3]),
+                    self.scp_key,
+                )
+            )
 
     def edge_conditions(self, target: _Target) -> tuple[str, ...] | None:
         """The least the caller must supply to assume the role, or None when nothing works."""
-        memo, likeness = self.edges, target.likeness
-        if memo is None or likeness is None:
+        if self.likeness is None or target.likeness is None:
             return self._edge_conditions(target)
-        keys = self._seen_keys.get(target.reads)
+        shared = self.shared
+        keys = shared.keys.get((self.reads, target.reads))
         if keys is None:
-            keys = self._seen_keys[target.reads] = tuple(sorted(self.reads | target.reads))
-        context, arn = target.side.context, target.arn
+            keys = shared.keys[(self.reads, target.reads)] = tuple(
+                sorted(self.reads | target.reads)
+            )
+        base, context, arn = self.base, target.side.context, target.arn
+        me = self.side.principal.arn
         key = (
-            likeness,
-            tuple([context.get(k) for k in keys]),
+            self.likeness,
+            target.likeness,
+            me if target.names_each else me in target.named,
+            tuple([context[k] if k in context else base.get(k) for k in keys]),
             tuple([s.matches_resource(arn, _NO_KEYS) for s in self.resource_tests]),
         )
-        found = memo.get(key, _UNKNOWN)
+        found = shared.edges.get(key, _UNKNOWN)
         if found is _UNKNOWN:
-            found = memo[key] = self._edge_conditions(target)
+            found = shared.edges[key] = self._edge_conditions(target)
         return found  # type: ignore[return-value]
 
     def _edge_conditions(self, target: _Target) -> tuple[str, ...] | None:
@@ -450,8 +504,9 @@ def principals(world: World) -> Iterator[tuple[str, str, UserState | RoleState, 
 def assume_edges(world: World) -> list[tuple[str, str, tuple[str, ...]]]:
     """(caller ARN, role ARN, conditions) for every caller that can assume a role, per role in
     the world's order, callers in the world's order."""
+    shared = _Shared()
     roles = [
-        _Target(world, position, account_id, role)
+        _Target(world, position, account_id, role, shared)
         for position, (account_id, role) in enumerate(
             (account_id, role)
             for account_id, account in world._accounts.items()
@@ -471,21 +526,29 @@ def assume_edges(world: World) -> list[tuple[str, str, tuple[str, ...]]]:
             by_account.setdefault(account_id, []).append(target)
         for arn in trust.arns:
             by_arn.setdefault(arn, []).append(target)
-    shared = _Shared()
+    gates = _Gates(world)
+    # The roles a caller's gate lets through, per gate and account: shared by every caller
+    # with the same Allows for sts:AssumeRole in that account.
+    passing: dict[tuple[Hashable, str], tuple[list[_Target], set[int]]] = {}
     found: list[tuple[int, int, str, str, tuple[str, ...]]] = []
     for number, (kind, account_id, state, handle) in enumerate(principals(world)):
-        candidates = everyone + by_account.get(account_id, [])
-        candidates += [
-            target
-            for target in by_arn.get(state.arn, ())
-            if account_id not in target.facts.accounts
-        ]
+        gate = gates.of(state, account_id)
+        through = passing.get((gate.key, account_id))
+        if through is None:
+            chosen = [
+                target
+                for target in everyone + by_account.get(account_id, [])
+                if target.facts.everyone or gate.may_allow(target.arn)
+            ]
+            through = passing[(gate.key, account_id)] = (chosen, {t.position for t in chosen})
+        candidates, chosen_positions = through
+        named = [t for t in by_arn.get(state.arn, ()) if t.position not in chosen_positions]
+        if named:
+            candidates = candidates + named  # the trust policy names the caller itself
         if not candidates:
             continue
         caller = _Caller(world, handle, kind, shared)
         for target in candidates:
-            if not target.facts.names(state.arn) and not caller.gate.may_allow(target.arn):
-                continue
             conditions = caller.edge_conditions(target)
             if conditions is not None:
                 found.append((target.position, number, state.arn, target.arn, conditions))
@@ -512,23 +575,13 @@ class IncomingEdges:
             self._by_arn[state.arn] = number
         self._callers: dict[int, _Caller] = {}
         self._gates: dict[int, _Gate] = {}
-        self._allows: dict[int, list[CompiledStatement]] = {}  # per stored policy
+        self._gate_of = _Gates(world)
 
     def _gate(self, number: int) -> _Gate:
-        """The caller's Allows for sts:AssumeRole, read from its stored policies (building the
-        caller's whole side waits until one of them could cover a role)."""
         gate = self._gates.get(number)
         if gate is None:
             _, account, state, _ = self._entries[number]
-            allows: list[CompiledStatement] = []
-            for stored in identity_policies(self.world, state, account):
-                found = self._allows.get(id(stored))
-                if found is None:
-                    found = self._allows[id(stored)] = [
-                        s for s in stored.compiled.for_action(ASSUME) if s.allow
-                    ]
-                allows += found
-            gate = self._gates[number] = _Gate(allows)
+            gate = self._gates[number] = self._gate_of.of(state, account)
         return gate
 
     def into(self, role_arn: str, skip: Container[str] = ()) -> list[tuple[str, tuple[str, ...]]]:
@@ -539,7 +592,9 @@ class IncomingEdges:
         if place is None or place[0] != "role":
             return found
         _, account, name = place
-        target = _Target(self.world, 0, account, self.world._role_state(account, name))
+        target = _Target(
+            self.world, 0, account, self.world._role_state(account, name), self._shared
+        )
         facts = target.facts
         if facts.everyone:
             numbers: Iterable[int] = range(len(self._entries))

@@ -268,7 +268,7 @@ def _matchers(statement: Statement, variables: bool) -> _Matchers:
 class CompiledStatement:
     """One statement ready to evaluate; knows its policy and position for explanations."""
 
-    __slots__ = (*_MATCHERS, "index", "source", "statement")
+    __slots__ = (*_MATCHERS, "index", "matchers", "source", "statement")
 
     # the matchers, copied from the shared _Matchers so the hot path reads them directly
     action_negated: bool
@@ -285,7 +285,9 @@ class CompiledStatement:
         self.statement = statement
         self.index = index
         self.source = source
-        self._take(_matchers(statement, variables))
+        #: what the statement compiled to, shared with every statement of the same text
+        self.matchers = _matchers(statement, variables)
+        self._take(self.matchers)
 
     def _take(self, m: _Matchers | CompiledStatement) -> None:
         self.action_negated, self.allow, self.condition = m.action_negated, m.allow, m.condition
@@ -311,6 +313,7 @@ class CompiledStatement:
         clone = object.__new__(CompiledStatement)
         clone._take(self)
         clone.statement, clone.index, clone.source = self.statement, self.index, source
+        clone.matchers = self.matchers
         return clone
 
     def __repr__(self) -> str:
