@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from iamsim.gather import PrincipalSide, ResourceSide
     from iamsim.world import World
 
-__all__ = ["assume_edges", "trust_facts"]
+__all__ = ["Gate", "Gates", "IncomingEdges", "assume_edges", "named_by", "trust_facts"]
 
 ASSUME = "sts:assumerole"
 _NO_KEYS: Mapping[str, ContextValue] = MappingProxyType({})
@@ -148,19 +148,30 @@ def _asks(statement: CompiledStatement, key: str, operator: str, values: set[str
     return False
 
 
-def trust_facts(role: RoleState) -> TrustFacts:
-    """Who the role's trust policy names for sts:AssumeRole, and what it always asks."""
+def named_by(
+    allows: Iterable[CompiledStatement],
+) -> tuple[bool, frozenset[str], frozenset[str]]:
+    """Whom Allow statements name in their Principal: (everyone, accounts, ARNs). An Allow
+    with ``NotPrincipal`` counts as naming everyone (it admits all but a few)."""
+    everyone = False
     accounts: set[str] = set()
     arns: set[str] = set()
-    everyone = False
+    for statement in allows:
+        if statement.not_principal is not None:
+            everyone = True
+        elif statement.principal is not None:
+            everyone = everyone or statement.principal.everyone
+            accounts |= statement.principal.accounts
+            arns |= statement.principal.arns
+    return everyone, frozenset(accounts), frozenset(arns)
+
+
+def trust_facts(role: RoleState) -> TrustFacts:
+    """Who the role's trust policy names for sts:AssumeRole, and what it always asks."""
     external_ids: list[str] = []
     allows = [s for s in role.trust.compiled.statements if s.allow and s.applies_to_action(ASSUME)]
+    everyone, accounts, arns = named_by(allows)
     for statement in allows:
-        matcher = statement.principal
-        if matcher is not None:
-            everyone = everyone or matcher.everyone
-            accounts |= matcher.accounts
-            arns |= matcher.arns
         for clause in statement.statement.condition or ():
             if (
                 clause.key.lower() == "sts:externalid"
@@ -170,8 +181,8 @@ def trust_facts(role: RoleState) -> TrustFacts:
                     v for v in as_tuple(clause.values) if "*" not in v and "?" not in v
                 ]
     return TrustFacts(
-        frozenset(accounts),
-        frozenset(arns),
+        accounts,
+        arns,
         everyone,
         tuple(dict.fromkeys(external_ids)),
         bool(allows)
@@ -195,9 +206,9 @@ class _Target:
         "named",
         "names_each",
         "position",
-        "rcp_key",
         "rcp_lens",
         "rcps",
+        "rcps_shared",
         "reads",
         "side",
         "trust",
@@ -222,8 +233,7 @@ class _Target:
         self.rcp_lens = _Lens(rcp_statements)
         # The RCP levels are one tuple per account; their part is shared by every caller
         # unless a statement names principals.
-        self.rcp_key: Hashable = id(self.side.rcps)
-        named = _names_callers(rcp_statements)
+        self.rcps_shared = not _names_callers(rcp_statements)
         statements = [s for slot in slots for s in slot]
         self.reads = frozenset(keys_read(statements))
         self._variants: dict[tuple[bool, bool], list[Variant]] = {}
@@ -242,13 +252,11 @@ class _Target:
             self.likeness = shared.intern(
                 (
                     tuple(s.matchers for s in self.trust),
-                    self.rcp_key,
+                    id(self.side.rcps),  # one tuple per account, kept alive by every side
                     self.side.account,
                     self.side.assumed_account,
                 )
             )
-        if named:
-            self.rcp_key = None  # per caller (see _Caller._allowed)
 
     def variants(self, mfa: bool, external_id: bool) -> list[Variant]:
         """What to try, least first: nothing, MFA, an external ID, both.
@@ -278,9 +286,10 @@ class _Target:
         return found
 
 
-class _Gate:
-    """Whether an identity-based Allow for sts:AssumeRole could cover a role: a caller with
-    none that does is not tried (a role's trust policy naming the caller itself aside)."""
+class Gate:
+    """Whether a caller's identity-based Allows for an action could cover a resource: a caller
+    with none that does need not be decided (a resource policy naming it aside). Conservative:
+    an Allow whose Resource has policy variables, or covers ``*``, may cover anything."""
 
     __slots__ = ("allows", "key", "open")
 
@@ -292,8 +301,9 @@ class _Gate:
             has_variables(s) or s.universal or s.matches_resource("*", _NO_KEYS) for s in allows
         )
 
-    def may_allow(self, role_arn: str) -> bool:
-        return self.open or any(s.matches_resource(role_arn, _NO_KEYS) for s in self.allows)
+    def may_allow(self, resource: str) -> bool:
+        """Whether some Allow could cover ``resource``."""
+        return self.open or any(s.matches_resource(resource, _NO_KEYS) for s in self.allows)
 
 
 def identity_policies(
@@ -311,24 +321,26 @@ def identity_policies(
     return policies
 
 
-class _Gates:
-    """Each caller's gate, read from its stored policies: deciding which roles to try waits
-    for no more than that (a caller's whole side is built only when a role passes)."""
+class Gates:
+    """Each caller's gate for one action, read from its stored policies: choosing whom to
+    decide waits for no more than that (a caller's whole side is built only when it passes)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, action: str) -> None:
         self.world = world
+        self.action = action.lower()
         self._allows: dict[int, list[CompiledStatement]] = {}  # per stored policy
 
-    def of(self, state: UserState | RoleState, account: str) -> _Gate:
+    def of(self, state: UserState | RoleState, account: str) -> Gate:
+        """The gate of the user or role ``state`` of ``account``."""
         allows: list[CompiledStatement] = []
         for stored in identity_policies(self.world, state, account):
             found = self._allows.get(id(stored))
             if found is None:
                 found = self._allows[id(stored)] = [
-                    s for s in stored.compiled.for_action(ASSUME) if s.allow
+                    s for s in stored.compiled.for_action(self.action) if s.allow
                 ]
             allows += found
-        return _Gate(allows)
+        return Gate(allows)
 
 
 class _Shared:
@@ -470,7 +482,7 @@ class _Caller:
         scps = self.shared.scps.get(key)
         if scps is None:
             scps = self.shared.scps[key] = match_slots(*self.scps, request, scratch)
-        rcp_parts = self.shared.rcps if target.rcp_key is not None else self._rcp_parts
+        rcp_parts = self.shared.rcps if target.rcps_shared else self._rcp_parts
         key = (id(res.rcps), target.rcp_lens.view(arn, context))
         rcps = rcp_parts.get(key)
         if rcps is None:
@@ -526,7 +538,7 @@ def assume_edges(world: World) -> list[tuple[str, str, tuple[str, ...]]]:
             by_account.setdefault(account_id, []).append(target)
         for arn in trust.arns:
             by_arn.setdefault(arn, []).append(target)
-    gates = _Gates(world)
+    gates = Gates(world, ASSUME)
     # The roles a caller's gate lets through, per gate and account: shared by every caller
     # with the same Allows for sts:AssumeRole in that account.
     passing: dict[tuple[Hashable, str], tuple[list[_Target], set[int]]] = {}
@@ -574,10 +586,10 @@ class IncomingEdges:
             self._by_account.setdefault(account_id, []).append(number)
             self._by_arn[state.arn] = number
         self._callers: dict[int, _Caller] = {}
-        self._gates: dict[int, _Gate] = {}
-        self._gate_of = _Gates(world)
+        self._gates: dict[int, Gate] = {}
+        self._gate_of = Gates(world, ASSUME)
 
-    def _gate(self, number: int) -> _Gate:
+    def _gate(self, number: int) -> Gate:
         gate = self._gates.get(number)
         if gate is None:
             _, account, state, _ = self._entries[number]

@@ -20,14 +20,7 @@ import attrs
 
 from iamsim._gc import collector_paused
 from iamsim._state import StoredPolicy
-from iamsim.assume import (
-    IncomingEdges,
-    assume_edges,
-    has_variables,
-    identity_policies,
-    principals,
-)
-from iamsim.compiled import CompiledStatement
+from iamsim.assume import Gates, IncomingEdges, assume_edges, named_by, principals
 
 if TYPE_CHECKING:
     from iamsim.world import World
@@ -143,32 +136,6 @@ def _kind(arn: str) -> str:
     return "role" if ":role/" in arn else "user"
 
 
-class _Prefilter:
-    """Which stored policies could allow an action on a resource (memoised per policy)."""
-
-    def __init__(self, world: World, action: str) -> None:
-        self.world = world
-        self.action = action.lower()
-        self._statements: dict[int, tuple[CompiledStatement, ...]] = {}
-
-    def allows(self, policies: Iterable[StoredPolicy], resource: str) -> bool:
-        for stored in policies:
-            key = id(stored)
-            statements = self._statements.get(key)
-            if statements is None:
-                statements = tuple(
-                    s
-                    for s in stored.compiled.statements
-                    if s.allow and s.applies_to_action(self.action)
-                )
-                self._statements[key] = statements
-            for statement in statements:
-                # Resource patterns with policy variables may match once resolved: keep them.
-                if statement.matches_resource(resource, {}) or has_variables(statement):
-                    return True
-        return False
-
-
 @attrs.frozen
 class _Reach:
     """Whom the resource's own policy (a role's trust policy) lets in, for skipping callers
@@ -200,20 +167,12 @@ class _Reach:
         elif resource != "*":
             account = Arn.parse(resource).account  # a malformed ARN is the caller's error
             owner = account if is_account_id(account) else None
-        everyone = False
-        accounts: set[str] = set()
-        arns: set[str] = set()
         lowered = action.lower()
-        for statement in policy.compiled.statements if policy is not None else ():
-            if not statement.allow or not statement.applies_to_action(lowered):
-                continue
-            if statement.not_principal is not None:
-                everyone = True  # an Allow for all but some: open
-            elif statement.principal is not None:
-                everyone = everyone or statement.principal.everyone
-                accounts |= statement.principal.accounts
-                arns |= statement.principal.arns
-        return cls(owner, everyone, frozenset(accounts), frozenset(arns))
+        statements = policy.compiled.statements if policy is not None else ()
+        everyone, accounts, arns = named_by(
+            s for s in statements if s.allow and s.applies_to_action(lowered)
+        )
+        return cls(owner, everyone, accounts, arns)
 
     def names(self, arn: str) -> bool:
         """Whether the policy names the caller itself (or everyone)."""
@@ -282,16 +241,14 @@ def _who_can(
 ) -> list[WhoCan]:
     from iamsim.gather import _decide
 
-    prefilter = _Prefilter(world, action)
+    gates = Gates(world, action)
     reach = _Reach.of(world, action, resource)
     direct: list[WhoCan] = []
     for _kind, account, state, handle in principals(world):
         if not reach.may_come_from(account, state.arn):
             continue  # another account, and the resource's policy cannot let it in
-        if not reach.names(state.arn):
-            policies = identity_policies(world, state, account)
-            if not prefilter.allows(policies, resource):
-                continue
+        if not reach.names(state.arn) and not gates.of(state, account).may_allow(resource):
+            continue
         if _decide(world, handle, action, resource, context, cache=False).allowed:
             direct.append(WhoCan(state.arn))
     results = list(direct)
